@@ -1,0 +1,37 @@
+# Winnow: the two commands are `make run` (daemon on config/winnow.toml) and `make test`.
+SHELL := /bin/bash
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+CONFIG ?= config/winnow.toml
+
+.PHONY: deps build release run once test bench clean
+
+## Install the C libraries Winnow links against (Debian/Ubuntu), only when missing.
+deps:
+	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 2>/dev/null; then \
+		echo "installing $(APT_PACKAGES)"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+## Run the daemon in the foreground on the example config (archive, inbox, state under ./var/).
+run: release
+	mkdir -p var/inbox
+	.build/release/winnow run --config $(CONFIG)
+
+## One pass over the inbox (and due feeds), then exit.
+once: release
+	.build/release/winnow once --config $(CONFIG)
+
+## Build and run every test (unit and end-to-end against the built binary).
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+clean:
+	rm -rf .build var

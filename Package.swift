@@ -1,0 +1,55 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// The layout follows the pipeline: C shims, one library per stage, a thin CLI.
+// Feeds/Inbox -> Extract -> Dedupe -> Archive, wired together by Pipeline and Daemon.
+let package = Package(
+    name: "winnow",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "winnow", targets: ["winnow"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C shims
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+
+        // MARK: Stages
+        .target(name: "WinnowCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "Fetch", dependencies: ["CCurl", "WinnowCore"]),
+        .target(name: "Extract", dependencies: ["CLibXML2", "WinnowCore"]),
+        .target(name: "Feeds", dependencies: ["CLibXML2", "WinnowCore", "Extract"]),
+        .target(name: "Dedupe", dependencies: ["WinnowCore"]),
+        .target(name: "Archive", dependencies: ["CSQLite", "WinnowCore", "Dedupe"]),
+        .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive"]),
+        .target(name: "Inbox", dependencies: ["WinnowCore", "Pipeline", "Archive"]),
+        .target(name: "Daemon", dependencies: ["WinnowCore", "Pipeline", "Inbox", "Archive", "Fetch", "Feeds"]),
+        .executableTarget(
+            name: "winnow",
+            dependencies: [
+                "WinnowCore", "Extract", "Dedupe", "Archive", "Pipeline", "Inbox", "Daemon", "Fetch", "Feeds",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        // MARK: Tests
+        .target(
+            name: "WinnowTestSupport",
+            dependencies: ["WinnowCore", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"]),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

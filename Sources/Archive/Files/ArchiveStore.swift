@@ -1,0 +1,56 @@
+import Foundation
+import WinnowCore
+
+/// The dated folder tree of article files: `<root>/YYYY/MM/DD/<slug>.md`.
+public struct ArchiveStore: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// Writes a new article file atomically and returns its path relative to the root.
+    /// An existing file is never replaced: a taken slug gets `-2`, `-3`…
+    public func write(_ article: Article) throws(FileError) -> String {
+        let day = article.filingDate.utcDay  // YYYY-MM-DD
+        let folder = day.replacingOccurrences(of: "-", with: "/")
+        let directory = root + "/" + folder
+        try FileOps.makeDirectory(directory)
+        let bytes = Array(ArticleFile.render(article).utf8)
+        let temp = try FileOps.writeTemporary(bytes, in: directory, hint: "article")
+        let slug = Slug.make(article.title)
+        for attempt in 1...10_000 {
+            let name = Slug.candidate(slug, attempt: attempt) + ".md"
+            if try FileOps.publishNew(temp, as: directory + "/" + name) {
+                FileOps.syncDirectory(directory)
+                return folder + "/" + name
+            }
+        }
+        unlink(temp)
+        throw FileError(path: directory + "/" + slug, operation: "name", code: EEXIST)
+    }
+
+    /// Every article file's relative path, sorted; leftover temp files are removed on the way
+    /// (they are never complete articles).
+    public func allArticlePaths(removeTemporaries: Bool = true) -> [String] {
+        var paths: [String] = []
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
+        while let item = enumerator.nextObject() as? String {
+            let name = (item as NSString).lastPathComponent
+            if name.hasPrefix(".") {
+                if name.hasSuffix(".tmp"), removeTemporaries { unlink(root + "/" + item) }
+                if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { enumerator.skipDescendants() }
+                continue
+            }
+            if name.hasSuffix(".md") { paths.append(item) }
+        }
+        return paths.sorted()
+    }
+
+    /// Reads and parses one article file.
+    public func read(_ relativePath: String) throws(InputError) -> Article {
+        let bytes: [UInt8]
+        do { bytes = try FileOps.read(root + "/" + relativePath, limit: 64 * 1024 * 1024) } catch { throw InputError(error.description) }
+        return try ArticleFile.parse(String(decoding: bytes, as: UTF8.self))
+    }
+}

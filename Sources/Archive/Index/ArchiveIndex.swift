@@ -1,0 +1,205 @@
+import Foundation
+import WinnowCore
+
+/// The SQLite index beside the archive (`<state>/index.sqlite`, WAL mode).
+///
+/// The archive tree is the source of truth for articles; this index makes them searchable
+/// and also holds what files cannot: duplicate and failure records, in-flight inbox claims,
+/// feed state and dedupe signatures. Not thread-safe: use it from one queue.
+public final class ArchiveIndex {
+    public let path: String
+    let db: SQLiteDatabase
+
+    /// Opens (creating if needed) the index in `stateDirectory`.
+    public init(stateDirectory: String) throws {
+        try FileOps.makeDirectory(stateDirectory)
+        path = stateDirectory + "/index.sqlite"
+        db = try SQLiteDatabase(path: path)
+        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        try db.execute(Self.schema)
+    }
+
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS articles(
+            id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE, url TEXT, title TEXT NOT NULL, source TEXT,
+            published TEXT, ingested TEXT NOT NULL, author TEXT, language TEXT, origin TEXT NOT NULL,
+            input_hash TEXT, content_hash TEXT NOT NULL, words INTEGER NOT NULL, signature BLOB);
+        CREATE INDEX IF NOT EXISTS articles_content ON articles(content_hash);
+        CREATE INDEX IF NOT EXISTS articles_input ON articles(input_hash);
+        CREATE INDEX IF NOT EXISTS articles_url ON articles(url);
+        CREATE TABLE IF NOT EXISTS duplicates(
+            seq INTEGER PRIMARY KEY, duplicate_of TEXT NOT NULL, similarity REAL NOT NULL, containment REAL NOT NULL,
+            title TEXT, url TEXT, origin TEXT NOT NULL, input_hash TEXT, recorded TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS duplicates_input ON duplicates(input_hash);
+        CREATE TABLE IF NOT EXISTS failures(
+            seq INTEGER PRIMARY KEY, origin TEXT NOT NULL, url TEXT, input_hash TEXT, reason TEXT NOT NULL, recorded TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS failures_input ON failures(input_hash);
+        CREATE TABLE IF NOT EXISTS claims(origin TEXT NOT NULL, input_hash TEXT NOT NULL, claimed TEXT NOT NULL,
+            PRIMARY KEY(origin, input_hash));
+        CREATE TABLE IF NOT EXISTS feeds(
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, last_fetch TEXT, last_status INTEGER,
+            error_count INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_due TEXT, last_success TEXT);
+        CREATE TABLE IF NOT EXISTS entries(
+            feed_url TEXT NOT NULL, entry_key TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
+            article_id TEXT, last_error TEXT, first_seen TEXT NOT NULL, PRIMARY KEY(feed_url, entry_key));
+        """
+
+    // MARK: Articles
+
+    /// An indexed article, as listed and looked up.
+    public struct Row: Sendable, Equatable {
+        public var id: String
+        public var path: String
+        public var title: String
+        public var url: String?
+        public var published: String?
+        public var ingested: String
+        public var origin: String
+        public var contentHash: String
+    }
+
+    public func insert(_ article: Article, path: String, signature: [UInt8]? = nil) throws {
+        let statement = try db.prepare("""
+            INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
+                content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+            """)
+        let words = article.paragraphs.reduce(0) { $0 + $1.split(separator: " ").count }
+        try statement.run([
+            .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
+            SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
+            SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(article.contentHash),
+            .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
+        ])
+    }
+
+    private static let rowColumns = "id, path, title, url, published, ingested, origin, content_hash"
+    private static func row(_ r: SQLiteRow) -> Row {
+        Row(id: r.string(0)!, path: r.string(1)!, title: r.string(2) ?? "", url: r.string(3), published: r.string(4),
+            ingested: r.string(5)!, origin: r.string(6) ?? "", contentHash: r.string(7)!)
+    }
+
+    public func article(withContentHash hash: String) throws -> Row? {
+        var found: Row?
+        try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE content_hash = ? ORDER BY ingested, id LIMIT 1")
+            .query([.text(hash)]) { found = Self.row($0) }
+        return found
+    }
+
+    public func article(id: String) throws -> Row? {
+        var found: Row?
+        try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE id = ?").query([.text(id)]) { found = Self.row($0) }
+        return found
+    }
+
+    public func allArticles() throws -> [Row] {
+        var rows: [Row] = []
+        try db.prepare("SELECT \(Self.rowColumns) FROM articles ORDER BY path").query { rows.append(Self.row($0)) }
+        return rows
+    }
+
+    public func articlePaths() throws -> Set<String> {
+        var paths = Set<String>()
+        try db.prepare("SELECT path FROM articles").query { paths.insert($0.string(0)!) }
+        return paths
+    }
+
+    public func removeArticle(path: String) throws {
+        try db.prepare("DELETE FROM articles WHERE path = ?").run([.text(path)])
+    }
+
+    /// Stored signatures for rebuilding the in-memory LSH tables: (id, ingested, signature).
+    public func signatures(_ body: (String, String, [UInt8]) throws -> Void) throws {
+        try db.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid")
+            .query { try body($0.string(0)!, $0.string(1)!, $0.blob(2) ?? []) }
+    }
+
+    public func setSignature(id: String, _ signature: [UInt8]) throws {
+        try db.prepare("UPDATE articles SET signature = ? WHERE id = ?").run([.blob(signature), .text(id)])
+    }
+
+    // MARK: Decisions
+
+    public func recordDuplicate(of id: String, similarity: Double, containment: Double, title: String?, url: String?,
+                                origin: String, inputHash: String?, at date: Date = Date()) throws {
+        try db.prepare("""
+            INSERT INTO duplicates(duplicate_of, similarity, containment, title, url, origin, input_hash, recorded)
+            VALUES(?,?,?,?,?,?,?,?)
+            """).run([.text(id), .real(similarity), .real(containment), SQLiteValue(title), SQLiteValue(url), .text(origin),
+                      SQLiteValue(inputHash), .text(date.rfc3339)])
+    }
+
+    public func recordFailure(origin: String, url: String?, inputHash: String?, reason: String, at date: Date = Date()) throws {
+        try db.prepare("INSERT INTO failures(origin, url, input_hash, reason, recorded) VALUES(?,?,?,?,?)")
+            .run([.text(origin), SQLiteValue(url), SQLiteValue(inputHash), .text(reason), .text(date.rfc3339)])
+    }
+
+    /// What was already decided for an input, used to finish interrupted work exactly once.
+    public enum Outcome: Sendable, Equatable {
+        case stored(Row)
+        case duplicate(of: String, similarity: Double)
+        case failed(reason: String)
+    }
+
+    public func outcome(origin: String, inputHash: String) throws -> Outcome? {
+        var result: Outcome?
+        try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE input_hash = ? AND origin = ? LIMIT 1")
+            .query([.text(inputHash), .text(origin)]) { result = .stored(Self.row($0)) }
+        if let result { return result }
+        try db.prepare("SELECT duplicate_of, similarity FROM duplicates WHERE input_hash = ? AND origin = ? ORDER BY seq DESC LIMIT 1")
+            .query([.text(inputHash), .text(origin)]) { result = .duplicate(of: $0.string(0)!, similarity: $0.double(1) ?? 1) }
+        if let result { return result }
+        try db.prepare("SELECT reason FROM failures WHERE input_hash = ? AND origin = ? ORDER BY seq DESC LIMIT 1")
+            .query([.text(inputHash), .text(origin)]) { result = .failed(reason: $0.string(0)!) }
+        return result
+    }
+
+    // MARK: Claims
+
+    /// Marks an input as in progress; returns true when a claim from an interrupted run existed.
+    @discardableResult
+    public func claim(origin: String, inputHash: String) throws -> Bool {
+        var existed = false
+        try db.prepare("SELECT 1 FROM claims WHERE origin = ? AND input_hash = ?").query([.text(origin), .text(inputHash)]) { _ in existed = true }
+        if !existed {
+            try db.prepare("INSERT INTO claims(origin, input_hash, claimed) VALUES(?,?,?)")
+                .run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
+        }
+        return existed
+    }
+
+    public func releaseClaim(origin: String, inputHash: String) throws {
+        try db.prepare("DELETE FROM claims WHERE origin = ? AND input_hash = ?").run([.text(origin), .text(inputHash)])
+    }
+
+    // MARK: Counts
+
+    public struct Counts: Sendable, Equatable {
+        public var articles = 0
+        public var duplicates = 0
+        public var failures = 0
+        public var articlesToday = 0
+        public var duplicatesToday = 0
+        public var failuresToday = 0
+    }
+
+    public func counts(today: String = Date().utcDay) throws -> Counts {
+        var c = Counts()
+        func scalar(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+            var v = 0
+            try db.prepare(sql).query(values) { v = $0.int(0) ?? 0 }
+            return v
+        }
+        c.articles = try scalar("SELECT count(*) FROM articles")
+        c.duplicates = try scalar("SELECT count(*) FROM duplicates")
+        c.failures = try scalar("SELECT count(*) FROM failures")
+        c.articlesToday = try scalar("SELECT count(*) FROM articles WHERE ingested >= ?", [.text(today)])
+        c.duplicatesToday = try scalar("SELECT count(*) FROM duplicates WHERE recorded >= ?", [.text(today)])
+        c.failuresToday = try scalar("SELECT count(*) FROM failures WHERE recorded >= ?", [.text(today)])
+        return c
+    }
+
+    public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
+
+    /// Raw access for the modules that keep their own tables here (feeds, entries).
+    public var database: SQLiteDatabase { db }
+}

@@ -1,0 +1,6 @@
+#ifndef WINNOW_CSQLITE_SHIM_H
+#define WINNOW_CSQLITE_SHIM_H
+#include <sqlite3.h>
+// SQLITE_TRANSIENT is a cast macro Swift cannot import.
+static inline void (*winnow_sqlite_transient(void))(void *) { return SQLITE_TRANSIENT; }
+#endif

@@ -1,0 +1,57 @@
+import Foundation
+import WinnowCore
+
+/// The kinds of input Winnow cleans.
+public enum InputKind: Sendable {
+    case html
+    case text
+
+    /// The kind for a file name, or nil when Winnow does not take such files.
+    public init?(fileName: String) {
+        switch (fileName as NSString).pathExtension.lowercased() {
+        case "html", "htm", "xhtml": self = .html
+        case "txt", "text": self = .text
+        default: return nil
+        }
+    }
+}
+
+/// Entry point of the extraction stage: validates raw bytes and dispatches to the HTML
+/// extractor or the text-clipping cleaner.
+public enum Extractor {
+    /// Inputs larger than this are refused before parsing.
+    public static let defaultMaxBytes = 20 * 1024 * 1024
+
+    /// Cleans `bytes`; throws an `InputError` saying why when they cannot yield an article.
+    public static func extract(_ bytes: [UInt8], kind: InputKind, url: String? = nil, charset: String? = nil,
+                               maxBytes: Int = defaultMaxBytes) throws(InputError) -> ExtractedDocument {
+        if bytes.isEmpty { throw InputError("file is empty") }
+        if bytes.count > maxBytes { throw InputError("file is \(bytes.count) bytes, over the limit of \(maxBytes) bytes") }
+        if looksBinary(bytes) { throw InputError("file looks binary, not text or HTML") }
+        let document: ExtractedDocument
+        switch kind {
+        case .html:
+            document = HTMLExtractor.extract(bytes, url: url, charset: charset)
+        case .text:
+            let text: String
+            switch TextDecoding.decodeUTF8(bytes) {
+            case .success(let s): text = s
+            case .failure(let offset): throw InputError("file is not valid UTF-8 text (invalid byte at offset \(offset))")
+            }
+            document = TextCleaner.clean(text)
+        }
+        if document.paragraphs.isEmpty { throw InputError("no article text found") }
+        return document
+    }
+
+    /// NUL bytes or a high share of control bytes in the first 8 KiB mean a binary file.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        let sample = bytes.prefix(8192)
+        var control = 0
+        for b in sample {
+            if b == 0 { return true }
+            if b < 0x20, b != 0x09, b != 0x0A, b != 0x0D, b != 0x0C, b != 0x1B { control += 1 }
+        }
+        return control * 20 > sample.count
+    }
+}

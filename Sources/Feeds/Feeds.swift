@@ -1,0 +1,2 @@
+/// RSS, Atom and JSON Feed parsing and the feed poller (filled in by the feeds issue).
+public enum Feeds {}

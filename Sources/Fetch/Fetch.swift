@@ -1,0 +1,2 @@
+/// HTTP fetching on libcurl's multi interface (filled in by the feeds issue).
+public enum Fetch {}

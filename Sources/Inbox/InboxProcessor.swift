@@ -1,0 +1,108 @@
+import Extract
+import Foundation
+import Logging
+import Pipeline
+import WinnowCore
+
+/// Turns inbox files into articles: each file ends in `processed/YYYY-MM-DD/` (stored or
+/// duplicate) or in `failed/` with a `<name>.error.txt` saying why. Nothing is deleted.
+///
+/// Crash safety: an input is claimed in the index before work starts and released only
+/// after the file has moved, so a file found again after a crash is finished from the
+/// recorded decision instead of being processed twice.
+public final class InboxProcessor {
+    public let folder: InboxFolder
+    let ingestor: Ingestor
+    let logger: Logger
+
+    public init(folder: InboxFolder, ingestor: Ingestor, logger: Logger) throws {
+        self.folder = folder
+        self.ingestor = ingestor
+        self.logger = logger
+        try folder.prepare()
+    }
+
+    /// Files that have not changed for `settle` seconds (still-open downloads are left alone).
+    public func readyFiles(settle: TimeInterval, now: Date = Date()) -> [InboxFolder.Entry] {
+        folder.pending().filter { now.timeIntervalSince1970 - $0.modified >= settle }
+    }
+
+    /// Processes every ready file; returns the results in order.
+    @discardableResult
+    public func drain(settle: TimeInterval = 0, shouldStop: () -> Bool = { false }) throws -> [IngestResult] {
+        var results: [IngestResult] = []
+        for entry in readyFiles(settle: settle) {
+            if shouldStop() { break }
+            if let result = try process(entry) { results.append(result) }
+        }
+        return results
+    }
+
+    /// Processes one inbox file; nil when it vanished before it could be read.
+    public func process(_ entry: InboxFolder.Entry) throws -> IngestResult? {
+        let path = folder.root + "/" + entry.relativePath
+        let origin = entry.relativePath
+        if entry.isSymlink {
+            return try fail(path: path, entry: entry, origin: origin, reason: "symbolic links are not followed")
+        }
+        guard let kind = InputKind(fileName: entry.relativePath) else {
+            let ext = (entry.relativePath as NSString).pathExtension
+            let reason = "unsupported file type" + (ext.isEmpty ? " (no extension)" : " '.\(ext)'") + "; expected .html, .htm or .txt"
+            return try fail(path: path, entry: entry, origin: origin, reason: reason)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileOps.read(path, limit: ingestor.config.inbox.maxFileBytes)
+        } catch {
+            if error.code == ENOENT { return nil }
+            if error.code == EFBIG {
+                return try fail(path: path, entry: entry, origin: origin,
+                                reason: "file is \(entry.size) bytes, over the limit of \(ingestor.config.inbox.maxFileBytes) bytes")
+            }
+            if error.code == ELOOP { return try fail(path: path, entry: entry, origin: origin, reason: "symbolic links are not followed") }
+            return try fail(path: path, entry: entry, origin: origin, reason: error.description)
+        }
+        let input = IngestInput(bytes: bytes, kind: kind, origin: origin)
+        let inputHash = input.inputHash
+        let interrupted = try ingestor.index.claim(origin: origin, inputHash: inputHash)
+        var result: IngestResult
+        if interrupted, let recorded = try ingestor.recordedResult(for: input) {
+            logger.notice("inbox.resumed", metadata: ["file": "\(origin)", "status": "\(recorded.status.rawValue)"])
+            result = recorded
+        } else {
+            result = try ingestor.ingest(input)
+        }
+        try FaultInjection.point("before-inbox-move")
+        try finish(path: path, entry: entry, result: result)
+        try ingestor.index.releaseClaim(origin: origin, inputHash: inputHash)
+        return result
+    }
+
+    private func fail(path: String, entry: InboxFolder.Entry, origin: String, reason: String) throws -> IngestResult {
+        try ingestor.index.recordFailure(origin: origin, url: nil, inputHash: nil, reason: reason)
+        logger.warning("failed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
+        var result = IngestResult(status: .failed, origin: origin)
+        result.error = reason
+        try finish(path: path, entry: entry, result: result)
+        return result
+    }
+
+    /// Moves the file out of the inbox; failures get an `.error.txt` beside them.
+    private func finish(path: String, entry: InboxFolder.Entry, result: IngestResult) throws {
+        if result.status == .failed {
+            let moved = try FileOps.moveWithoutClobbering(path, into: folder.failed)
+            let reason = (result.error ?? "unknown error") + "\n"
+            try FileOps.writeAtomically(Array(("\(entry.relativePath): " + reason).utf8), to: moved + ".error.txt")
+            logger.info("inbox.moved", metadata: ["file": "\(entry.relativePath)", "to": "\(relative(moved))"])
+        } else {
+            let day = Date().utcDay
+            let moved = try FileOps.moveWithoutClobbering(path, into: folder.processed + "/" + day)
+            logger.debug("inbox.moved", metadata: ["file": "\(entry.relativePath)", "to": "\(relative(moved))"])
+        }
+        folder.removeEmptyFolders(of: entry.relativePath)
+    }
+
+    private func relative(_ path: String) -> String {
+        path.hasPrefix(folder.root + "/") ? String(path.dropFirst(folder.root.count + 1)) : path
+    }
+}

@@ -1,0 +1,132 @@
+import Archive
+import Extract
+import Foundation
+import Logging
+import WinnowCore
+
+/// The pipeline from raw document to archive: extract, check for duplicates, store, index.
+///
+/// Not thread-safe: it owns the index connection, so run it on one serial queue.
+public final class Ingestor {
+    public let config: Config
+    public let store: ArchiveStore
+    public let index: ArchiveIndex
+    let logger: Logger
+    let clock: @Sendable () -> Date
+
+    /// Opens the archive and index and repairs an index that lags the archive (a crash
+    /// between writing an article and indexing it).
+    public init(config: Config, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
+        self.config = config
+        self.logger = logger
+        self.clock = clock
+        store = ArchiveStore(root: config.paths.archive)
+        try FileOps.makeDirectory(config.paths.archive)
+        index = try ArchiveIndex(stateDirectory: config.paths.state)
+        let report = try ArchiveSync(store: store, index: index).repair()
+        for path in report.missingFromIndex { logger.notice("index.repaired", metadata: ["path": "\(path)"]) }
+        for path in report.missingFromArchive { logger.notice("index.pruned", metadata: ["path": "\(path)"]) }
+        for problem in report.unreadable { logger.warning("archive.unreadable", metadata: ["file": "\(problem)"]) }
+    }
+
+    /// Runs one input through the pipeline. Never throws for bad input: that becomes a
+    /// `failed` result with the reason, recorded in the index. Throws only when the archive
+    /// or index cannot be written.
+    public func ingest(_ input: IngestInput) throws -> IngestResult {
+        let inputHash = input.inputHash
+        var result = IngestResult(status: .failed, origin: input.origin)
+
+        let document: ExtractedDocument
+        do {
+            document = try extract(input)
+        } catch let error as InputError {
+            result.error = error.message
+            try index.recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message, at: clock())
+            logger.warning("failed", metadata: ["origin": "\(input.origin)", "reason": "\(error.message)"])
+            return result
+        }
+
+        let article = makeArticle(document, input: input, inputHash: inputHash)
+        result.title = article.title
+        result.published = article.published
+
+        if let existing = try index.article(withContentHash: article.contentHash) {
+            try index.recordDuplicate(of: existing.id, similarity: 1, containment: 1, title: article.title, url: article.url,
+                                      origin: input.origin, inputHash: inputHash, at: clock())
+            result.status = .duplicate
+            result.duplicateOf = existing.id
+            result.similarity = 1
+            result.containment = 1
+            logger.info("duplicate", metadata: [
+                "origin": "\(input.origin)", "duplicate_of": "\(existing.id)", "similarity": "1.000", "match": "exact",
+            ])
+            return result
+        }
+
+        let path = try store.write(article)
+        try FaultInjection.point("after-article-write")
+        try index.insert(article, path: path)
+        result.status = .stored
+        result.id = article.id
+        result.path = path
+        logger.info("stored", metadata: [
+            "id": "\(article.id)", "path": "\(path)", "origin": "\(input.origin)", "title": "\(article.title)",
+        ])
+        return result
+    }
+
+    /// The decision already recorded for an input, if any (used to finish interrupted work).
+    public func recordedResult(for input: IngestInput) throws -> IngestResult? {
+        guard let outcome = try index.outcome(origin: input.origin, inputHash: input.inputHash) else { return nil }
+        var result = IngestResult(status: .failed, origin: input.origin)
+        switch outcome {
+        case .stored(let row):
+            result.status = .stored
+            result.id = row.id
+            result.path = row.path
+            result.title = row.title
+            result.published = row.published.flatMap(DateParser.parse)
+        case .duplicate(let of, let similarity):
+            result.status = .duplicate
+            result.duplicateOf = of
+            result.similarity = similarity
+        case .failed(let reason):
+            result.error = reason
+        }
+        return result
+    }
+
+    func extract(_ input: IngestInput) throws(InputError) -> ExtractedDocument {
+        do {
+            return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset,
+                                         maxBytes: config.inbox.maxFileBytes)
+        } catch {
+            if let fallback = input.fallback, !fallback.paragraphs.isEmpty { return fallback }
+            throw error
+        }
+    }
+
+    func makeArticle(_ document: ExtractedDocument, input: IngestInput, inputHash: String) -> Article {
+        var document = document
+        if let fallback = input.fallback {
+            document.title = document.title ?? fallback.title
+            document.published = document.published ?? fallback.published
+            document.author = document.author ?? fallback.author
+        }
+        let title = document.title.map(Whitespace.collapse).flatMap { $0.isEmpty ? nil : $0 }
+            ?? Self.titleFromBody(document.paragraphs)
+        let paragraphs = document.paragraphs.map(Whitespace.collapse).filter { !$0.isEmpty }
+        let url = document.url ?? input.url
+        return Article(
+            id: Article.contentHash(of: paragraphs), title: title, url: url,
+            source: input.sourceName ?? document.site ?? url.flatMap { URL(string: $0)?.host },
+            published: document.published, ingested: clock(), author: document.author, language: document.language,
+            origin: input.origin, inputHash: inputHash, paragraphs: paragraphs)
+    }
+
+    /// A title for an article that has none: the first words of its body.
+    static func titleFromBody(_ paragraphs: [String]) -> String {
+        let words = (paragraphs.first ?? "Untitled").split(separator: " ").prefix(12)
+        return words.joined(separator: " ") + (words.count == 12 ? "…" : "")
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// A failed file-system operation, naming the path and the system's reason.
+public struct FileError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var operation: String
+    public var code: Int32
+    public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+
+    public init(path: String, operation: String, code: Int32) {
+        self.path = path
+        self.operation = operation
+        self.code = code
+    }
+}
+
+/// Crash-safe file operations: everything visible under its final name is complete.
+public enum FileOps {
+    /// Creates a folder and its parents (mode 0755); fine if it exists.
+    public static func makeDirectory(_ path: String) throws(FileError) {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        if errno == ENOENT {
+            let parent = (path as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != path else { throw FileError(path: path, operation: "mkdir", code: ENOENT) }
+            try makeDirectory(parent)
+            if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        }
+        throw FileError(path: path, operation: "mkdir", code: errno)
+    }
+
+    /// Writes `bytes` to a new temp file in `directory`, fsyncs it and returns its path.
+    public static func writeTemporary(_ bytes: [UInt8], in directory: String, hint: String) throws(FileError) -> String {
+        let temp = directory + "/.\(hint).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileError(path: temp, operation: "create", code: errno) }
+        var ok = true
+        var failure: Int32 = 0
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 { if errno == EINTR { continue }; ok = false; failure = errno; return }
+                offset += n
+            }
+        }
+        if ok, fsync(fd) != 0 { ok = false; failure = errno }
+        close(fd)
+        if !ok {
+            unlink(temp)
+            throw FileError(path: temp, operation: "write", code: failure)
+        }
+        return temp
+    }
+
+    /// Atomically replaces `path` with `bytes` (temp file, fsync, rename, fsync folder).
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(FileError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temp = try writeTemporary(bytes, in: directory, hint: (path as NSString).lastPathComponent)
+        guard rename(temp, path) == 0 else {
+            let code = errno
+            unlink(temp)
+            throw FileError(path: path, operation: "rename", code: code)
+        }
+        syncDirectory(directory)
+    }
+
+    /// Gives `temp` the name `path` only if nothing has that name yet (hard link + unlink),
+    /// so an existing file is never replaced. Returns false when the name is taken.
+    public static func publishNew(_ temp: String, as path: String) throws(FileError) -> Bool {
+        if link(temp, path) == 0 {
+            unlink(temp)
+            return true
+        }
+        if errno == EEXIST { return false }
+        throw FileError(path: path, operation: "link", code: errno)
+    }
+
+    /// Moves a file without ever replacing another: appends `-2`, `-3`… to the name as needed.
+    /// Returns the final path.
+    public static func moveWithoutClobbering(_ source: String, into directory: String) throws(FileError) -> String {
+        try makeDirectory(directory)
+        let name = (source as NSString).lastPathComponent
+        let stem = (name as NSString).deletingPathExtension
+        let ext = (name as NSString).pathExtension
+        var attempt = 1
+        while true {
+            let candidate = attempt == 1 ? name : "\(stem)-\(attempt)" + (ext.isEmpty ? "" : ".\(ext)")
+            let target = directory + "/" + candidate
+            // renameat2(RENAME_NOREPLACE) is not exposed by Glibc; link+unlink gives the same
+            // guarantee on one file system, and a failed link never loses the source.
+            if link(source, target) == 0 {
+                unlink(source)
+                syncDirectory(directory)
+                syncDirectory((source as NSString).deletingLastPathComponent)
+                return target
+            }
+            let code = errno
+            if code == EEXIST { attempt += 1; continue }
+            if code == EPERM || code == EXDEV || code == ENOTSUP {
+                // File systems without hard links: fall back to a checked rename.
+                if access(target, F_OK) == 0 { attempt += 1; continue }
+                guard rename(source, target) == 0 else { throw FileError(path: target, operation: "rename", code: errno) }
+                syncDirectory(directory)
+                return target
+            }
+            throw FileError(path: target, operation: "move", code: code)
+        }
+    }
+
+    /// fsync on a folder makes a rename or link in it durable.
+    public static func syncDirectory(_ path: String) {
+        let fd = open(path.isEmpty ? "." : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        fsync(fd)
+        close(fd)
+    }
+
+    /// Reads a whole file, refusing more than `limit` bytes.
+    public static func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        if Int(st.st_size) > limit { throw FileError(path: path, operation: "read", code: EFBIG) }
+        var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 { if errno == EINTR { continue }; throw FileError(path: path, operation: "read", code: errno) }
+            if n == 0 { break }
+            offset += n
+        }
+        return Array(bytes.prefix(offset))
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Extract
+import Foundation
+import WinnowCore
+
+struct ExtractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Clean files without storing them: plain text, or one JSON line per file with --json.")
+
+    @Flag(help: "One JSON line per file: file, title, published, author, site, language, text (or error).")
+    var json = false
+
+    @Option(help: "Inputs larger than this many bytes are refused.")
+    var maxBytes = Extractor.defaultMaxBytes
+
+    @Argument(help: "Files to clean (.html, .htm, .txt; other names are read as HTML).")
+    var files: [String]
+
+    func run() throws {
+        let progress = ProgressLine(total: files.count, enabled: json && isatty(1) == 0 && isatty(2) == 1)
+        var failures = 0
+        for (n, file) in files.enumerated() {
+            progress.update(n + 1)
+            let kind = InputKind(fileName: file) ?? .html
+            let document: ExtractedDocument
+            do {
+                let bytes = try FileOps.read(file, limit: maxBytes)
+                document = try Extractor.extract(bytes, kind: kind, maxBytes: maxBytes)
+            } catch {
+                failures += 1
+                if json {
+                    var line = JSONLine()
+                    line.add("file", file)
+                    line.add("error", "\(error)")
+                    print(line.string)
+                } else {
+                    printError("winnow: \(file): \(error)")
+                }
+                continue
+            }
+            if json {
+                var line = JSONLine()
+                line.add("file", file)
+                line.add("title", document.title)
+                line.add("published", document.published?.rfc3339)
+                line.add("author", document.author)
+                line.add("site", document.site)
+                line.add("language", document.language)
+                line.add("url", document.url)
+                line.add("text", document.text)
+                print(line.string)
+            } else {
+                if files.count > 1 { print("==> \(file) <==") }
+                if let title = document.title { print(title + "\n") }
+                print(document.text)
+                if files.count > 1 { print() }
+            }
+        }
+        progress.finish()
+        if failures == files.count, !files.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// A progress line on standard error, only when it is a terminal.
+struct ProgressLine {
+    let total: Int
+    let enabled: Bool
+
+    func update(_ done: Int) {
+        guard enabled, done == total || done % 25 == 0 else { return }
+        FileHandle.standardError.write(Data("\r\(done)/\(total)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Daemon
+import Foundation
+import Inbox
+import Pipeline
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run the daemon in the foreground (what systemd starts): watch the inbox, poll feeds.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, logger) = try options.load()
+        let service: Service
+        do {
+            service = try Service(config: config, logger: logger)
+        } catch {
+            logger.critical("startup.failed", metadata: ["reason": "\(error)"])
+            throw ExitCode(1)
+        }
+        service.runForever()
+    }
+}
+
+struct OnceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "once",
+        abstract: "One pass: drain the inbox and poll every due feed, then exit.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, logger) = try options.load()
+        do {
+            let ingestor = try Ingestor(config: config, logger: logger)
+            let inbox = try InboxProcessor(folder: InboxFolder(root: config.paths.inbox), ingestor: ingestor, logger: logger)
+            let results = try inbox.drain()
+            let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+            logger.info("once.done", metadata: [
+                "stored": "\(counts[.stored] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)", "failed": "\(counts[.failed] ?? 0)",
+            ])
+        } catch {
+            logger.critical("once.failed", metadata: ["reason": "\(error)"])
+            throw ExitCode(1)
+        }
+    }
+}

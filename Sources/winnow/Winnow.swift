@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct Winnow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "winnow",
+        abstract: "Turns feeds and saved pages into a clean, deduplicated news archive.",
+        subcommands: [
+            RunCommand.self, OnceCommand.self, IngestCommand.self, ExtractCommand.self, CheckConfigCommand.self,
+            ReindexCommand.self, VersionCommand.self,
+        ])
+}

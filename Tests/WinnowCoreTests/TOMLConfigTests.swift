@@ -1,0 +1,56 @@
+import Testing
+@testable import WinnowCore
+
+@Suite struct ConfigTests {
+    @Test func readsExampleStyleConfig() throws {
+        let config = try Config.parse("""
+            [paths]
+            archive = "../var/archive"  # comment
+            inbox = "/srv/inbox"
+            state = 'state'
+            [dedupe]
+            jaccard = 0.8
+            [[feeds]]
+            url = "https://example.org/feed.xml"
+            interval_minutes = 15
+            [[feeds]]
+            url = "http://example.com/rss"
+            """, file: "w.toml", baseDirectory: "/etc/winnow")
+        #expect(config.paths.archive == "/etc/var/archive")
+        #expect(config.paths.inbox == "/srv/inbox")
+        #expect(config.paths.state == "/etc/winnow/state")
+        #expect(config.dedupe.jaccard == 0.8)
+        #expect(config.feeds.map(\.url) == ["https://example.org/feed.xml", "http://example.com/rss"])
+        #expect(config.feeds[0].intervalMinutes == 15)
+    }
+
+    @Test func reportsEveryProblemWithKeyAndLine() {
+        do {
+            _ = try Config.parse("""
+                [paths]
+                archive = "a"
+                colour = "blue"
+                [dedupe]
+                jaccard = 1.5
+                [log]
+                level = "loud"
+                [[feeds]]
+                url = "file:///etc/passwd"
+                """, file: "bad.toml", baseDirectory: "/")
+            Issue.record("expected an error")
+        } catch {
+            let text = error.description
+            #expect(text.contains("bad.toml: line 3: paths.colour: unknown key"))
+            #expect(text.contains("line 5: dedupe.jaccard: 1.5 is out of range"))
+            #expect(text.contains("line 7: log.level: 'loud'"))
+            #expect(text.contains("line 9: feeds.url: 'file:///etc/passwd' is not an http or https URL"))
+        }
+    }
+
+    @Test func syntaxErrorsNameTheLine() {
+        #expect(throws: ConfigError.self) { try Config.parse("[paths]\narchive = unquoted\n", file: "x", baseDirectory: "/") }
+        do { _ = try Config.parse("a = 1\n\n[b\n", file: "x", baseDirectory: "/") } catch {
+            #expect(error.description.contains("line 3"))
+        }
+    }
+}
