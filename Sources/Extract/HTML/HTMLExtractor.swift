@@ -4,89 +4,85 @@ import WinnowCore
 
 /// Main-content extraction from HTML with libxml2's recovering HTML parser.
 ///
-/// First version: walks the body once, keeps block text outside navigation, headers,
-/// footers, asides and forms. Refined in the extraction issue.
+/// One iterative walk of the parsed tree produces compact element and block records
+/// (`DOMWalk`); `ContentSelector` scores containers on those records and picks the main
+/// one; `BlockFilter` drops boilerplate blocks inside it; `MetadataResolver` fills title,
+/// date, author, site, language and canonical URL.
 public enum HTMLExtractor {
     /// Parses and extracts; never throws: an unusable page yields no paragraphs.
+    ///
+    /// - Parameters:
+    ///   - bytes: the raw page (the caller bounds its size).
+    ///   - url: where the page came from, used for a date in the path and as the URL of last resort.
+    ///   - charset: the HTTP `Content-Type` charset, if any.
     public static func extract(_ bytes: [UInt8], url: String?, charset: String?) -> ExtractedDocument {
+        guard !bytes.isEmpty, bytes.count <= Int(Int32.max) else { return ExtractedDocument() }
         LibXML.initialize()
-        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
-            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_NOBLANKS.rawValue | HTML_PARSE_COMPACT.rawValue)
-        let encoding = charset.flatMap { $0.isEmpty ? nil : $0 } ?? CharsetSniffer.sniff(bytes)
-        let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
-                htmlReadMemory(base, Int32(buffer.count), url, encoding, options)
-            }
-        }
-        guard let doc else { return ExtractedDocument() }
+        let encoding = CharsetSniffer.sniff(bytes, declared: charset)
+        guard let doc = parse(bytes, encoding: encoding) ?? parse(bytes, encoding: nil) else { return ExtractedDocument() }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return ExtractedDocument() }
-        var walker = BlockWalker()
-        walker.walk(root)
-        var result = ExtractedDocument()
-        result.title = walker.title.map { Whitespace.collapse($0) }
-        result.paragraphs = walker.blocks
-        return result
+        var walk = DOMWalk()
+        walk.walk(root)
+        return assemble(walk, url: url)
+    }
+
+    private static func parse(_ bytes: [UInt8], encoding: String?) -> htmlDocPtr? {
+        // No NOENT/DTDLOAD: no entity expansion beyond HTML's own, no network, no external files.
+        var options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
+            | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue
+        // Our sniffing already weighed the page's own declaration.
+        if encoding != nil { options |= HTML_PARSE_IGNORE_ENC.rawValue }
+        return bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                htmlReadMemory(base, Int32(buffer.count), nil, encoding, Int32(options))
+            }
+        }
+    }
+
+    static func assemble(_ walk: DOMWalk, url: String?) -> ExtractedDocument {
+        let resolver = MetadataResolver(raw: walk.metadata, url: url)
+        let firstH1 = walk.blocks.first { $0.tag == .h1 || ($0.context.contains(.heading) && walk.elements[Int($0.element)].tag == .h1) }
+            .map { walk.string($0) }
+        let title = resolver.title(firstHeading: firstH1)
+        var titles = Set<String>()
+        for t in [title, firstH1, walk.metadata.meta["og:title"], walk.metadata.title] { if let t { titles.insert(BlockFilter.normalized(t)) } }
+
+        let selector = ContentSelector(walk: walk)
+        let container = selector.bestContainer()
+        var filter = BlockFilter(walk: walk, titles: titles)
+        var paragraphs = filter.paragraphs(selector.candidateBlocks(in: container))
+        var chars = paragraphs.reduce(0) { $0 + $1.count }
+        // Recall rescue: a thin container on a page with more prose elsewhere.
+        if chars < 250, container != 0 {
+            var wide = BlockFilter(walk: walk, titles: titles)
+            let all = wide.paragraphs(selector.candidateBlocks(in: 0))
+            let allChars = all.reduce(0) { $0 + $1.count }
+            if allChars > 2 * chars { paragraphs = all; chars = allChars; filter = wide }
+        }
+        if chars < 250, let body = resolver.jsonLD.articleBody, body.count > 2 * chars {
+            paragraphs = body.split(whereSeparator: \.isNewline).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
+        }
+
+        var document = ExtractedDocument()
+        document.title = title
+        document.published = resolver.published(visibleDate: filter.dateLine)
+        document.author = resolver.author(byline: filter.byline)
+        document.site = resolver.site
+        document.language = resolver.language
+        document.url = resolver.canonicalURL
+        document.paragraphs = paragraphs
+        return document
     }
 }
 
 /// One-time libxml2 set-up.
 public enum LibXML {
-    private static let once: Void = { xmlInitParser() }()
+    private static let once: Void = {
+        xmlInitParser()
+        winnow_xml_silence_errors()
+    }()
     public static func initialize() { _ = once }
-}
-
-/// Collects block-level text in document order.
-struct BlockWalker {
-    var blocks: [String] = []
-    var title: String?
-    private var current = ""
-
-    static let skipped: Set<String> = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button",
-                                       "select", "iframe", "svg", "template", "head"]
-    static let blockNames: Set<String> = ["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "section",
-                                          "article", "main", "td", "th", "tr", "ul", "ol", "table", "br", "dd", "dt", "figcaption"]
-
-    mutating func walk(_ node: xmlNodePtr) {
-        walkTree(from: node)
-        flush()
-    }
-
-    private mutating func walkTree(from node: xmlNodePtr) {
-        var stack: [(xmlNodePtr, Bool)] = [(node, false)]
-        while let (n, exiting) = stack.popLast() {
-            if exiting { if isBlock(n) { flush() }; continue }
-            switch n.pointee.type {
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = n.pointee.content { current += String(cString: content) }
-            case XML_ELEMENT_NODE:
-                let name = String(cString: n.pointee.name).lowercased()
-                if name == "title", title == nil, let text = xmlNodeGetContent(n) {
-                    title = String(cString: text); winnow_xml_free(text)
-                    continue
-                }
-                if Self.skipped.contains(name) { continue }
-                if isBlock(n) { flush() }
-                stack.append((n, true))
-                var children: [xmlNodePtr] = []
-                var c = n.pointee.children
-                while let child = c { children.append(child); c = child.pointee.next }
-                for child in children.reversed() { stack.append((child, false)) }
-            default:
-                continue
-            }
-        }
-    }
-
-    private func isBlock(_ n: xmlNodePtr) -> Bool {
-        n.pointee.type == XML_ELEMENT_NODE && Self.blockNames.contains(String(cString: n.pointee.name).lowercased())
-    }
-
-    private mutating func flush() {
-        let text = Whitespace.collapse(current)
-        current = ""
-        if text.count >= 2 { blocks.append(text) }
-    }
 }
 
 /// Whitespace folding used for every extracted string.

@@ -1,0 +1,95 @@
+import Foundation
+import WinnowCore
+
+/// Per-block decisions when emitting the chosen container: link lists, boilerplate
+/// lines, teaser-run openers ("Related", "Comments"), bare dates and bylines, the title
+/// repeated, duplicates.
+struct BlockFilter {
+    let walk: DOMWalk
+    /// Normalized titles (see `normalized`) the body should not repeat.
+    let titles: Set<String>
+
+    private static let openers = Set(BoilerplateVocabulary.blockOpeners)
+    private static let phrases = PhraseSet(BoilerplateVocabulary.linePhrases)
+    private static let bylinePrefixes = ["by ", "von ", "par ", "por ", "di ", "written by ", "text: ", "autor: ", "author: "]
+
+    /// Bylines seen while filtering ("By Jane Doe"), first one wins.
+    private(set) var byline: String?
+    /// Short date lines seen while filtering.
+    private(set) var dateLine: String?
+
+    init(walk: DOMWalk, titles: Set<String>) {
+        self.walk = walk
+        self.titles = titles
+    }
+
+    /// The paragraphs of `candidates` (block indices in document order) that survive.
+    mutating func paragraphs(_ candidates: [Int]) -> [String] {
+        var out: [String] = []
+        var seen = Set<String>()
+        var skipUntilElement: Int32 = -1
+        var lower = [UInt8]()
+        for i in candidates {
+            let b = walk.blocks[i]
+            if b.element < skipUntilElement { continue }
+            if b.linkChars * 2 >= b.chars { continue }
+            let bytes = walk.text[Int(b.start)..<Int(b.start + b.length)]
+            if b.chars <= 60 {
+                let key = Self.normalized(bytes)
+                if Self.openers.contains(key), b.context.contains(.heading) || b.chars <= 30 {
+                    // A teaser run opens here: skip to the end of the heading's enclosing block.
+                    let owner = walk.elements[Int(b.element)]
+                    var scope = b.element
+                    if owner.tag.isHeading || b.context.contains(.heading), owner.parent >= 0 { scope = owner.parent }
+                    skipUntilElement = walk.elements[Int(scope)].end
+                    continue
+                }
+                if titles.contains(key) { continue }
+                if b.chars <= 40, bytes.contains(where: { $0 >= 48 && $0 <= 57 }) {
+                    let text = String(decoding: bytes, as: UTF8.self)
+                    if DateParser.parse(text) != nil {
+                        if dateLine == nil { dateLine = text }
+                        continue
+                    }
+                }
+                if b.chars <= 50, let prefix = Self.bylinePrefixes.first(where: { key.hasPrefix($0) }) {
+                    if byline == nil { byline = String(String(decoding: bytes, as: UTF8.self).dropFirst(prefix.count)) }
+                    continue
+                }
+            }
+            if b.chars < 120 {
+                lower.removeAll(keepingCapacity: true)
+                for c in bytes { lower.append(ASCII.lower(c)) }
+                if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { continue }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            if !seen.insert(text).inserted { continue }
+            out.append(text)
+        }
+        return out
+    }
+
+    /// Lowercased, ’ as ', leading and trailing ASCII punctuation trimmed:
+    /// "Related Articles:" -> "related articles".
+    static func normalized<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var it = bytes.makeIterator()
+        var pending: [UInt8] = []
+        while let c = it.next() {
+            pending.append(ASCII.lower(c))
+            if pending == [0xE2, 0x80, 0x99] { out.append(39); pending.removeAll(); continue }
+            if pending.count == 1, pending[0] == 0xE2 { continue }
+            if pending.count == 2, pending[0] == 0xE2, pending[1] == 0x80 { continue }
+            out.append(contentsOf: pending)
+            pending.removeAll()
+        }
+        out.append(contentsOf: pending)
+        var start = 0, end = out.count
+        while start < end, out[start] < 128, !ASCII.isAlnum(out[start]) { start += 1 }
+        while end > start, out[end - 1] < 128, !ASCII.isAlnum(out[end - 1]) { end -= 1 }
+        return String(decoding: out[start..<end], as: UTF8.self)
+    }
+
+    static func normalized(_ text: String) -> String { normalized(Array(text.utf8)) }
+}

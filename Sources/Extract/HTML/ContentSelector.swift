@@ -1,0 +1,97 @@
+import WinnowCore
+
+/// Picks the main-content container from the walk's records and emits its blocks.
+///
+/// Every block gets a weight: positive for prose (non-link text, punctuation), negative
+/// for link lists and for text inside boilerplate regions. Subtree sums of the weights,
+/// nudged by structural cues (`article`, `main`, `articleBody`), pick the container; all
+/// of this is linear in the number of elements and blocks.
+struct ContentSelector {
+    let walk: DOMWalk
+    /// Element has a boilerplate mark of its own (hint, furniture tag, comments), after
+    /// exempting page-wide wrappers such as `<form>` around everything or `has-sidebar`.
+    private(set) var negative: [Bool] = []
+    private(set) var weight: [Double] = []
+    private(set) var score: [Double] = []
+
+    init(walk: DOMWalk) {
+        self.walk = walk
+        computeScores()
+    }
+
+    private mutating func computeScores() {
+        let elements = walk.elements
+        let n = elements.count
+        // Good text per subtree, hints ignored: what a wrapper holds decides whether its hint counts.
+        var good = [Double](repeating: 0, count: n)
+        for b in walk.blocks where b.linkChars * 2 < b.chars {
+            good[Int(b.element)] += Double(b.chars - b.linkChars)
+        }
+        for e in stride(from: n - 1, through: 0, by: -1) where elements[e].parent >= 0 { good[Int(elements[e].parent)] += good[e] }
+        let total = n > 0 ? good[0] : 0
+        negative = [Bool](repeating: false, count: n)
+        var inNegative = [Bool](repeating: false, count: n)
+        for e in 0..<n {
+            let f = elements[e].flags
+            var neg = f.contains(.comments) || (!f.isDisjoint(with: [.negativeHint, .furniture]))
+            if neg, !f.contains(.comments), f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.5 * total {
+                neg = false
+            }
+            negative[e] = neg
+            let p = Int(elements[e].parent)
+            inNegative[e] = neg || (p >= 0 && inNegative[p])
+        }
+        weight = [Double](repeating: 0, count: walk.blocks.count)
+        score = [Double](repeating: 0, count: n)
+        for (i, b) in walk.blocks.enumerated() {
+            let chars = Double(b.chars), link = Double(b.linkChars)
+            let w: Double
+            if inNegative[Int(b.element)] {
+                w = -0.3 * chars
+            } else if link * 2 >= chars {
+                w = -0.5 * chars
+            } else if chars - link < 30 {
+                w = -2
+            } else {
+                w = (chars - link) * (1 - 2 * link / chars) * (b.punctuation > 0 ? 1 : 0.5)
+            }
+            weight[i] = w
+            score[Int(b.element)] += w
+        }
+        for e in stride(from: n - 1, through: 0, by: -1) where elements[e].parent >= 0 { score[Int(elements[e].parent)] += score[e] }
+    }
+
+    /// The element whose subtree is the main content, or 0 (the root) when nothing stands out.
+    func bestContainer() -> Int {
+        var best = 0
+        var bestScore = -Double.infinity
+        for (e, el) in walk.elements.enumerated() {
+            var s = score[e]
+            if s > 0 {
+                if el.flags.contains(.articleBody) { s *= 1.25 } else if el.flags.contains(.structural) { s *= 1.15 }
+            }
+            if s >= bestScore { best = e; bestScore = s }
+        }
+        return best
+    }
+
+    /// Indices of the blocks of `container`, minus those under boilerplate regions inside it.
+    func candidateBlocks(in container: Int) -> [Int] {
+        let elements = walk.elements
+        guard container < elements.count else { return [] }
+        let end = Int(elements[container].end)
+        // Negativity below the container only: the container's own ancestry was judged by the score.
+        var below = [Bool](repeating: false, count: end - container)
+        for e in (container + 1)..<max(end, container + 1) {
+            let p = Int(elements[e].parent)
+            below[e - container] = negative[e] || (p > container && below[p - container])
+        }
+        var result: [Int] = []
+        for (i, b) in walk.blocks.enumerated() {
+            let e = Int(b.element)
+            guard e >= container, e < end, !below[e - container] else { continue }
+            result.append(i)
+        }
+        return result
+    }
+}

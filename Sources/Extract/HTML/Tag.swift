@@ -1,0 +1,70 @@
+import CLibXML2
+
+/// The HTML elements the extractor distinguishes; everything else is `.other` (inline).
+enum Tag: UInt8 {
+    case other
+    // Skipped with their subtree.
+    case script, style, noscript, template, svg, iframe, select, textarea, button, object, embed, canvas, math,
+         video, audio, map, datalist, title, head
+    // Block level.
+    case html, body, p, div, section, article, main, h1, h2, h3, h4, h5, h6, li, ul, ol, dl, dt, dd, blockquote,
+         pre, table, tr, td, th, caption, figure, figcaption, header, footer, nav, aside, form, fieldset, address,
+         hr, br, center, details, summary, hgroup, menu, dialog, legend
+    // Inline elements the walk looks at.
+    case a, meta, link, time, img
+
+    var isSkipped: Bool { rawValue >= Tag.script.rawValue && rawValue <= Tag.head.rawValue && self != .head }
+    var isBlock: Bool { rawValue >= Tag.html.rawValue && rawValue <= Tag.legend.rawValue }
+    var isHeading: Bool { rawValue >= Tag.h1.rawValue && rawValue <= Tag.h6.rawValue }
+    /// Page furniture by its very element: navigation, asides, footers, headers, forms, dialogs.
+    var isFurniture: Bool {
+        switch self {
+        case .nav, .aside, .footer, .header, .form, .menu, .dialog, .address: return true
+        default: return false
+        }
+    }
+
+    private static let byKey: [UInt64: Tag] = {
+        let names: [(String, Tag)] = [
+            ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template), ("svg", .svg),
+            ("iframe", .iframe), ("select", .select), ("textarea", .textarea), ("button", .button), ("object", .object),
+            ("embed", .embed), ("canvas", .canvas), ("math", .math), ("video", .video), ("audio", .audio), ("map", .map),
+            ("datalist", .datalist), ("title", .title), ("head", .head), ("html", .html), ("body", .body), ("p", .p),
+            ("div", .div), ("section", .section), ("article", .article), ("main", .main), ("h1", .h1), ("h2", .h2),
+            ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6), ("li", .li), ("ul", .ul), ("ol", .ol), ("dl", .dl),
+            ("dt", .dt), ("dd", .dd), ("blockquote", .blockquote), ("pre", .pre), ("table", .table), ("tr", .tr),
+            ("td", .td), ("th", .th), ("caption", .caption), ("figure", .figure), ("figcaption", .figcaption),
+            ("header", .header), ("footer", .footer), ("nav", .nav), ("aside", .aside), ("form", .form),
+            ("fieldset", .fieldset), ("address", .address), ("hr", .hr), ("br", .br), ("center", .center),
+            ("details", .details), ("summary", .summary), ("hgroup", .hgroup), ("menu", .menu), ("dialog", .dialog),
+            ("legend", .legend), ("a", .a), ("meta", .meta), ("link", .link), ("time", .time), ("img", .img),
+        ]
+        var map: [UInt64: Tag] = [:]
+        for (name, tag) in names { name.utf8CString.withUnsafeBufferPointer { map[NameKey.of(UnsafeRawPointer($0.baseAddress!))] = tag } }
+        return map
+    }()
+
+    /// Element names from libxml2's HTML parser are already lowercase.
+    static func of(_ name: UnsafePointer<xmlChar>?) -> Tag {
+        guard let name else { return .other }
+        return byKey[NameKey.of(UnsafeRawPointer(name))] ?? .other
+    }
+}
+
+/// A cheap key for short ASCII names (tags, attributes) so that lookups need no String.
+enum NameKey {
+    static func of(_ raw: UnsafeRawPointer) -> UInt64 {
+        let p = raw.assumingMemoryBound(to: UInt8.self)
+        var key: UInt64 = 0
+        var i = 0
+        while i < 16 {
+            let b = p[i]
+            if b == 0 { return key }
+            key = key &* 131 &+ UInt64(b | 0x20)
+            i += 1
+        }
+        return UInt64.max // longer names are never ones we look for
+    }
+
+    static func of(_ s: StaticString) -> UInt64 { of(UnsafeRawPointer(s.utf8Start)) }
+}
