@@ -10,6 +10,14 @@ public enum BoilerplateVocabulary {
         "comments", "leave a comment", "join the conversation", "previous story", "next story", "previous article",
         "next article", "share this", "share this article", "tags", "weitere artikel", "mehr zum thema", "das könnte sie auch interessieren",
         "à lire aussi", "lire aussi", "sur le même sujet", "te puede interesar", "noticias relacionadas", "leggi anche",
+        // Added by the HTML extractor.
+        "related coverage", "related content", "related topics", "related links", "more news", "latest news", "about the author",
+        "share this story", "share", "print", "temas relacionados", "veja também", "leia também", "mehr themen", "weitere beiträge",
+        "weitere themen", "weitere informationen", "verwandte themen", "verwandte artikel", "ähnliche beiträge", "ähnliche artikel",
+        "schon gelesen", "lesen sie auch", "auch interessant", "das könnte dich auch interessieren", "über den autor", "zur person",
+        "kommentare", "kommentar verfassen", "kommentar schreiben", "kommentare schreiben", "diesen artikel teilen", "artikel teilen",
+        "diese seite teilen", "teilen", "seite teilen", "beitrag teilen", "mehr zum thema", "podobne artykuły", "czytaj także",
+        "zobacz także", "partager", "partager cet article", "articles similaires", "dans la même rubrique",
     ]
 
     /// Substrings of short lines that are boilerplate (sponsor, ad, subscribe, comment,
@@ -21,6 +29,10 @@ public enum BoilerplateVocabulary {
         "share this", "click here", "read full article", "continue reading", "cookie", "cookies", "accept all",
         "privacy policy", "terms of use", "all rights reserved", "follow us", "min read", "reading time",
         "werbung", "anzeige", "abonnieren", "publicité", "abonnez-vous", "publicidad", "suscríbete", "pubblicità",
+        // Added by the HTML extractor: picture credits and notices.
+        "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "quelle:", "source:", "image:", "credit:", "copyright",
+        "©", "getty images", "picture alliance", "picture-alliance", "titelbild", "beitragsbild", "symbolbild",
+        "sign up", "download the app", "alle angaben ohne gewähr", "lust auf mehr",
     ]
 
     /// class/id fragments that mark non-content containers in HTML.
@@ -29,6 +41,9 @@ public enum BoilerplateVocabulary {
         "banner", "advert", "ad-", "ads", "footer", "header", "nav", "menu", "breadcrumb", "popular", "trending",
         "recommend", "outbrain", "taboola", "subscribe", "signup", "widget", "teaser", "byline", "meta", "tags",
         "pagination", "modal", "popup", "author-bio", "read-more", "readmore",
+        // Added by the HTML extractor.
+        "author", "autor", "bio", "credit", "caption", "navigation", "navbar", "toolbar", "overlay", "paywall",
+        "disclaimer", "rating", "survey", "donate", "donation", "shariff", "addthis", "sharing", "sociable", "follow",
     ]
 
     /// class/id fragments that mark the article body.

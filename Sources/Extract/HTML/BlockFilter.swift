@@ -25,11 +25,11 @@ struct BlockFilter {
 
     /// The paragraphs of `candidates` (block indices in document order) that survive.
     mutating func paragraphs(_ candidates: [Int]) -> [String] {
-        var out: [String] = []
+        var out: [(position: Int, block: BlockRecord, text: String)] = []
         var seen = Set<String>()
         var skipUntilElement: Int32 = -1
         var lower = [UInt8]()
-        for i in candidates {
+        for (position, i) in candidates.enumerated() {
             let b = walk.blocks[i]
             if b.element < skipUntilElement { continue }
             if b.linkChars * 2 >= b.chars { continue }
@@ -64,9 +64,28 @@ struct BlockFilter {
             }
             let text = String(decoding: bytes, as: UTF8.self)
             if !seen.insert(text).inserted { continue }
-            out.append(text)
+            out.append((position, b, text))
         }
-        return out
+        // Orphans: a heading or short label whose section was all dropped (a "Related" list,
+        // share buttons) goes too; walk backwards so that chains of them collapse.
+        var result: [String] = []
+        var nextPosition = Int.max
+        var nextIsHeading = true
+        for item in out.reversed() {
+            let label = Self.isLabel(item.block, item.text)
+            if label, nextIsHeading, nextPosition != item.position + 1 { continue }
+            result.append(item.text)
+            nextPosition = item.position
+            nextIsHeading = label
+        }
+        return result.reversed()
+    }
+
+    /// Headings and short lines without sentence punctuation at the end.
+    static func isLabel(_ b: BlockRecord, _ text: String) -> Bool {
+        if b.context.contains(.heading) || b.tag.isHeading { return b.chars <= 120 }
+        guard b.chars <= 40, let last = text.unicodeScalars.last else { return false }
+        return !".!?\"”“»«)".unicodeScalars.contains(last)
     }
 
     /// Lowercased, ’ as ', leading and trailing ASCII punctuation trimmed:

@@ -1,6 +1,6 @@
 /// Decides the character encoding handed to libxml2.
 ///
-/// Order: byte-order mark; valid UTF-8 with non-ASCII bytes (a wrong header or meta
+/// Order: byte-order mark; valid UTF-8 (a wrong header or meta
 /// declaration is far more common than Latin-1 text that happens to be valid UTF-8);
 /// the HTTP header charset; `<meta charset>` / `http-equiv` in the first 16 KiB; UTF-8
 /// when the bytes are valid; else Windows-1252.
@@ -9,8 +9,9 @@ public enum CharsetSniffer {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return "UTF-8" }
         if bytes.starts(with: [0xFF, 0xFE]) { return "UTF-16LE" }
         if bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
+        // Valid UTF-8 wins; for pure ASCII any ASCII-compatible choice decodes the same.
         let validUTF8 = TextDecoding.firstInvalidUTF8(bytes[...]) == nil
-        if validUTF8, bytes.contains(where: { $0 >= 0x80 }) { return "UTF-8" }
+        if validUTF8 { return "UTF-8" }
         if let header, !header.isEmpty { return normalizeLabel(header) }
         let head = String(decoding: bytes.prefix(16384), as: UTF8.self).lowercased()
         if let declared = metaCharset(head) {
@@ -21,8 +22,19 @@ public enum CharsetSniffer {
         return validUTF8 ? "UTF-8" : "windows-1252"
     }
 
+    /// The charset named in a `<meta>` tag (not, say, `<script charset>` of an archive banner).
     static func metaCharset(_ head: String) -> String? {
-        var search = head[...]
+        var rest = head[...]
+        while let meta = rest.range(of: "<meta") {
+            let tagEnd = rest[meta.upperBound...].firstIndex(of: ">") ?? rest.endIndex
+            if let label = charsetLabel(rest[meta.upperBound..<tagEnd]) { return label }
+            rest = rest[tagEnd...]
+        }
+        return nil
+    }
+
+    private static func charsetLabel(_ tag: Substring) -> String? {
+        var search = tag
         while let range = search.range(of: "charset=") {
             var label = ""
             for c in search[range.upperBound...].drop(while: { $0 == "\"" || $0 == "'" || $0 == " " }) {

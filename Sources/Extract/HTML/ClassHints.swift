@@ -15,6 +15,9 @@ struct ClassHints {
         static let comments = Result(rawValue: 4)
         /// Names that explicitly mark the article body.
         static let articleBody = Result(rawValue: 8)
+        /// Ambiguous names ("header", "teaser", "widget", "meta", "ads"): article leads and
+        /// page-builder wrappers use them too, so prose below them survives.
+        static let weakNegative = Result(rawValue: 16)
     }
 
     private static func shortWords(_ words: [String]) -> [[UInt8]] {
@@ -25,11 +28,16 @@ struct ClassHints {
         PhraseSet(words.filter { Array($0.utf8).filter { isWordByte($0) }.count > 4 })
     }
 
-    private static let negativeShort = shortWords(BoilerplateVocabulary.negativeHints)
-    private static let negativeLong = longWords(BoilerplateVocabulary.negativeHints)
+    private static let weakHints: Set<String> = ["header", "teaser", "widget", "banner", "meta", "ads", "ad-"]
+    private static let strongHints = BoilerplateVocabulary.negativeHints.filter { !weakHints.contains($0) }
+    private static let negativeShort = shortWords(strongHints)
+    private static let negativeLong = longWords(strongHints)
+    private static let weakShort = shortWords(Array(weakHints))
+    private static let weakLong = longWords(Array(weakHints))
     private static let positiveShort = shortWords(BoilerplateVocabulary.positiveHints)
     private static let positiveLong = longWords(BoilerplateVocabulary.positiveHints)
     private static let comments = PhraseSet(["comment", "disqus"])
+    private static let commentary = PhraseSet(["commentary"])
     private static let bodyMarks = PhraseSet([
         "articlebody", "article-body", "article__body", "article_body", "article-content", "article__content",
         "article-text", "articletext", "entry-content", "post-content", "post-body", "postbody", "post-entry",
@@ -78,7 +86,9 @@ struct ClassHints {
         }
         let found: (PhraseSet) -> Bool = { set in bytes.withUnsafeBufferPointer { set.occurs(in: $0) } }
         if negativeShort.contains(where: matchesShort) || found(negativeLong) { result.insert(.negative) }
-        if found(comments) { result.insert([.negative, .comments]) }
+        if weakShort.contains(where: matchesShort) || found(weakLong) { result.insert(.weakNegative) }
+        // "commentary" is an opinion piece, not a comment section.
+        if found(comments), !found(commentary) { result.insert([.negative, .comments]) }
         if positiveShort.contains(where: matchesShort) || found(positiveLong) { result.insert(.positive) }
         if found(bodyMarks) { result.insert(.articleBody) }
         return result

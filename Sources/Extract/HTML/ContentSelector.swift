@@ -11,6 +11,8 @@ struct ContentSelector {
     /// Element has a boilerplate mark of its own (hint, furniture tag, comments), after
     /// exempting page-wide wrappers such as `<form>` around everything or `has-sidebar`.
     private(set) var negative: [Bool] = []
+    /// Element has only an ambiguous hint ("header", "teaser"): prose below it still counts.
+    private(set) var weak: [Bool] = []
     private(set) var weight: [Double] = []
     private(set) var score: [Double] = []
 
@@ -30,24 +32,29 @@ struct ContentSelector {
         for e in stride(from: n - 1, through: 0, by: -1) where elements[e].parent >= 0 { good[Int(elements[e].parent)] += good[e] }
         let total = n > 0 ? good[0] : 0
         negative = [Bool](repeating: false, count: n)
+        weak = [Bool](repeating: false, count: n)
         var inNegative = [Bool](repeating: false, count: n)
+        var inWeak = [Bool](repeating: false, count: n)
         for e in 0..<n {
             let f = elements[e].flags
-            var neg = f.contains(.comments) || (!f.isDisjoint(with: [.negativeHint, .furniture]))
-            if neg, !f.contains(.comments), f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.5 * total {
-                neg = false
-            }
+            // Wrappers of most of the page's prose (`<form>` around everything, `has-sidebar`) are not boilerplate.
+            let exempt = !f.contains(.comments) && (f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.4 * total)
+            let neg = !exempt && (f.contains(.comments) || !f.isDisjoint(with: [.negativeHint, .furniture]))
             negative[e] = neg
+            weak[e] = !exempt && !neg && f.contains(.weakNegativeHint)
             let p = Int(elements[e].parent)
             inNegative[e] = neg || (p >= 0 && inNegative[p])
+            inWeak[e] = weak[e] || (p >= 0 && inWeak[p])
         }
         weight = [Double](repeating: 0, count: walk.blocks.count)
         score = [Double](repeating: 0, count: n)
         for (i, b) in walk.blocks.enumerated() {
             let chars = Double(b.chars), link = Double(b.linkChars)
             let w: Double
-            if inNegative[Int(b.element)] {
+            if inNegative[Int(b.element)] || (inWeak[Int(b.element)] && !Self.isProse(b)) {
                 w = -0.3 * chars
+            } else if b.context.contains(.caption) {
+                w = -2
             } else if link * 2 >= chars {
                 w = -0.5 * chars
             } else if chars - link < 30 {
@@ -59,6 +66,11 @@ struct ContentSelector {
             score[Int(b.element)] += w
         }
         for e in stride(from: n - 1, through: 0, by: -1) where elements[e].parent >= 0 { score[Int(elements[e].parent)] += score[e] }
+    }
+
+    /// A real paragraph: enough text, few links, sentence punctuation.
+    static func isProse(_ b: BlockRecord) -> Bool {
+        b.chars - b.linkChars >= 80 && b.linkChars * 5 < b.chars && b.punctuation > 0
     }
 
     /// The element whose subtree is the main content, or 0 (the root) when nothing stands out.
@@ -82,14 +94,17 @@ struct ContentSelector {
         let end = Int(elements[container].end)
         // Negativity below the container only: the container's own ancestry was judged by the score.
         var below = [Bool](repeating: false, count: end - container)
+        var belowWeak = [Bool](repeating: false, count: end - container)
         for e in (container + 1)..<max(end, container + 1) {
             let p = Int(elements[e].parent)
             below[e - container] = negative[e] || (p > container && below[p - container])
+            belowWeak[e - container] = weak[e] || (p > container && belowWeak[p - container])
         }
         var result: [Int] = []
         for (i, b) in walk.blocks.enumerated() {
             let e = Int(b.element)
-            guard e >= container, e < end, !below[e - container] else { continue }
+            guard e >= container, e < end, !below[e - container], !b.context.contains(.caption) else { continue }
+            if belowWeak[e - container], !Self.isProse(b) { continue }
             result.append(i)
         }
         return result

@@ -9,6 +9,8 @@ struct DOMWalk {
     /// UTF-8 text of all blocks, whitespace already folded.
     var text: [UInt8] = []
     var metadata = RawMetadata()
+    /// Only with `HTMLExtractor.debug`: each element's class and id, for the tuning dump.
+    var debugNames: [String] = []
 
     private var stack: [(element: Int32, context: BlockContext, linkDepth: Int32)] = []
     private var context: BlockContext = []
@@ -83,6 +85,9 @@ struct DOMWalk {
         if tag == .article || tag == .main { flags.insert(.structural) }
         if node.pointee.properties != nil, !readAttributes(node, tag: tag, flags: &flags) { return false }
         let index = Int32(elements.count)
+        if HTMLExtractor.debug {
+            debugNames.append((attribute(node, Self.attrClass) ?? "") + "#" + (attribute(node, Self.attrID) ?? ""))
+        }
         elements.append(ElementRecord(parent: stack.last?.element ?? -1, end: index + 1, tag: tag, flags: flags))
         stack.append((index, context, linkDepth))
         switch tag {
@@ -129,6 +134,7 @@ struct DOMWalk {
                 if hint.contains(.positive) { flags.insert(.positiveHint) }
                 if hint.contains(.comments) { flags.insert(.comments) }
                 if hint.contains(.articleBody) { flags.insert(.articleBody) }
+                if hint.contains(.weakNegative) { flags.insert(.weakNegativeHint) }
             case Self.attrRole:
                 guard let value else { continue }
                 switch String(cString: value).lowercased() {

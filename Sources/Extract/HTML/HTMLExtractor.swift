@@ -64,6 +64,7 @@ public enum HTMLExtractor {
             paragraphs = body.split(whereSeparator: \.isNewline).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
         }
 
+        if debug { dumpBlocks(walk, selector: selector, container: container, kept: Set(paragraphs)) }
         var document = ExtractedDocument()
         document.title = title
         document.published = resolver.published(visibleDate: filter.dateLine)
@@ -73,6 +74,28 @@ public enum HTMLExtractor {
         document.url = resolver.canonicalURL
         document.paragraphs = paragraphs
         return document
+    }
+}
+
+extension HTMLExtractor {
+    /// `WINNOW_HTML_DEBUG=1` prints every block with its fate to standard error (tuning aid).
+    static let debug = ProcessInfo.processInfo.environment["WINNOW_HTML_DEBUG"] == "1"
+
+    static func dumpBlocks(_ walk: DOMWalk, selector: ContentSelector, container: Int, kept: Set<String>) {
+        let inContainer = Set(selector.candidateBlocks(in: container))
+        var out = "@@container \(container) tag=\(walk.elements[container].tag) score=\(selector.score[container])\n"
+        for (i, b) in walk.blocks.enumerated() {
+            let text = walk.string(b)
+            let state = kept.contains(text) ? "K" : inContainer.contains(i) ? "F" : (b.element >= container && b.element < walk.elements[container].end) ? "N" : "O"
+            var neg = ""
+            var e = Int(b.element)
+            while e >= 0 {
+                if selector.negative[e] { neg = "[\(walk.elements[e].tag) \(walk.debugNames[e])]"; break }
+                e = Int(walk.elements[e].parent)
+            }
+            out += "@@\(state) w=\(Int(selector.weight[i])) e=\(b.element) \(b.tag) l=\(b.linkChars)/\(b.chars) \(neg) \(text)\n"
+        }
+        FileHandle.standardError.write(Data(out.utf8))
     }
 }
 

@@ -13,6 +13,8 @@ struct ElementFlags: OptionSet {
     static let structural = ElementFlags(rawValue: 1 << 4)
     /// nav, aside, footer, header, form, menu, dialog, or the matching ARIA role.
     static let furniture = ElementFlags(rawValue: 1 << 5)
+    /// An ambiguous hint such as "header" or "teaser": only non-prose below it is boilerplate.
+    static let weakNegativeHint = ElementFlags(rawValue: 1 << 6)
 }
 
 /// One element, in document (pre-)order: a subtree is the index range `index..<end`.

@@ -5,7 +5,7 @@ enum Tag: UInt8 {
     case other
     // Skipped with their subtree.
     case script, style, noscript, template, svg, iframe, select, textarea, button, object, embed, canvas, math,
-         video, audio, map, datalist, title, head
+         video, audio, map, datalist, rt, rp, title, head
     // Block level.
     case html, body, p, div, section, article, main, h1, h2, h3, h4, h5, h6, li, ul, ol, dl, dt, dd, blockquote,
          pre, table, tr, td, th, caption, figure, figcaption, header, footer, nav, aside, form, fieldset, address,
@@ -29,7 +29,7 @@ enum Tag: UInt8 {
             ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template), ("svg", .svg),
             ("iframe", .iframe), ("select", .select), ("textarea", .textarea), ("button", .button), ("object", .object),
             ("embed", .embed), ("canvas", .canvas), ("math", .math), ("video", .video), ("audio", .audio), ("map", .map),
-            ("datalist", .datalist), ("title", .title), ("head", .head), ("html", .html), ("body", .body), ("p", .p),
+            ("datalist", .datalist), ("rt", .rt), ("rp", .rp), ("title", .title), ("head", .head), ("html", .html), ("body", .body), ("p", .p),
             ("div", .div), ("section", .section), ("article", .article), ("main", .main), ("h1", .h1), ("h2", .h2),
             ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6), ("li", .li), ("ul", .ul), ("ol", .ol), ("dl", .dl),
             ("dt", .dt), ("dd", .dd), ("blockquote", .blockquote), ("pre", .pre), ("table", .table), ("tr", .tr),
