@@ -29,7 +29,7 @@ struct ClassHints {
     }
 
     private static let weakHints: Set<String> = ["header", "teaser", "widget", "banner", "meta", "ads", "ad-"]
-    private static let strongHints = BoilerplateVocabulary.negativeHints.filter { !weakHints.contains($0) }
+    private static let strongHints = BoilerplateVocabulary.negativeHints.filter { !weakHints.contains($0) && $0 != "comment" }
     private static let negativeShort = shortWords(strongHints)
     private static let negativeLong = longWords(strongHints)
     private static let weakShort = shortWords(Array(weakHints))

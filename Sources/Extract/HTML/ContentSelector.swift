@@ -46,6 +46,7 @@ struct ContentSelector {
             inNegative[e] = neg || (p >= 0 && inNegative[p])
             inWeak[e] = weak[e] || (p >= 0 && inWeak[p])
         }
+        self.inNegative = inNegative
         weight = [Double](repeating: 0, count: walk.blocks.count)
         score = [Double](repeating: 0, count: n)
         for (i, b) in walk.blocks.enumerated() {
@@ -85,6 +86,47 @@ struct ContentSelector {
             if s >= bestScore { best = e; bestScore = s }
         }
         return best
+    }
+
+    private(set) var inNegative: [Bool] = []
+
+    /// The blocks to emit for `container`: its own, those of siblings that score like it
+    /// (articles split into several boxes), and prose between the page's `h1` and the
+    /// container (leads kept in a header box).
+    func selection(for container: Int) -> [Int] {
+        let elements = walk.elements
+        var parts = [container]
+        let parent = Int(elements[container].parent)
+        var leadStart = -1
+        if parent >= 0, score[container] > 0 {
+            var child = parent + 1
+            while child < Int(elements[parent].end) {
+                if child != container, !negative[child], score[child] >= max(40, 0.25 * score[container]) { parts.append(child) }
+                child = Int(elements[child].end)
+            }
+            parts.sort()
+        }
+        var result: [Int] = []
+        for part in parts { result += candidateBlocks(in: part) }
+        if parts.count > 1 { result.sort() }
+        // Prose owned by the parent itself, between its children.
+        if parent >= 0 {
+            for (i, b) in walk.blocks.enumerated() where Int(b.element) == parent && Self.isProse(b) && !inNegative[parent] {
+                result.append(i)
+            }
+            result.sort()
+        }
+        // Lead paragraphs between the first h1 and the selection.
+        if let first = result.first, let h1 = walk.blocks.firstIndex(where: { $0.tag == .h1 }), h1 < first {
+            leadStart = h1 + 1
+            var leads: [Int] = []
+            for i in leadStart..<first {
+                let b = walk.blocks[i]
+                if Self.isProse(b), !inNegative[Int(b.element)], !b.context.contains(.caption) { leads.append(i) }
+            }
+            result = leads + result
+        }
+        return result
     }
 
     /// Indices of the blocks of `container`, minus those under boilerplate regions inside it.

@@ -81,7 +81,8 @@ struct DOMWalk {
         default: break
         }
         if tag.isBlock { flush() }
-        var flags: ElementFlags = tag.isFurniture ? .furniture : []
+        // <header> holds titles and leads as often as site banners: an ambiguous mark only.
+        var flags: ElementFlags = tag == .header ? .weakNegativeHint : tag.isFurniture ? .furniture : []
         if tag == .article || tag == .main { flags.insert(.structural) }
         if node.pointee.properties != nil, !readAttributes(node, tag: tag, flags: &flags) { return false }
         let index = Int32(elements.count)

@@ -51,7 +51,7 @@ public enum HTMLExtractor {
         let selector = ContentSelector(walk: walk)
         let container = selector.bestContainer()
         var filter = BlockFilter(walk: walk, titles: titles)
-        var paragraphs = filter.paragraphs(selector.candidateBlocks(in: container))
+        var paragraphs = filter.paragraphs(selector.selection(for: container))
         var chars = paragraphs.reduce(0) { $0 + $1.count }
         // Recall rescue: a thin container on a page with more prose elsewhere.
         if chars < 250, container != 0 {
@@ -82,7 +82,7 @@ extension HTMLExtractor {
     static let debug = ProcessInfo.processInfo.environment["WINNOW_HTML_DEBUG"] == "1"
 
     static func dumpBlocks(_ walk: DOMWalk, selector: ContentSelector, container: Int, kept: Set<String>) {
-        let inContainer = Set(selector.candidateBlocks(in: container))
+        let inContainer = Set(selector.selection(for: container))
         var out = "@@container \(container) tag=\(walk.elements[container].tag) score=\(selector.score[container])\n"
         for (i, b) in walk.blocks.enumerated() {
             let text = walk.string(b)
