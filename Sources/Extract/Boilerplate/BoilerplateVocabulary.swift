@@ -42,7 +42,7 @@ public enum BoilerplateVocabulary {
         "recommend", "outbrain", "taboola", "subscribe", "signup", "widget", "teaser", "byline", "meta", "tags",
         "pagination", "modal", "popup", "author-bio", "read-more", "readmore",
         // Added by the HTML extractor.
-        "author", "autor", "bio", "credit", "caption", "navigation", "navbar", "toolbar", "overlay", "paywall",
+        "author", "autor", "bio", "credit", "caption", "navigation", "navbar", "toolbar", "overlay",
         "disclaimer", "rating", "survey", "donate", "donation", "shariff", "addthis", "sharing", "sociable", "follow",
     ]
 

@@ -28,7 +28,8 @@ struct ClassHints {
         PhraseSet(words.filter { Array($0.utf8).filter { isWordByte($0) }.count > 4 })
     }
 
-    private static let weakHints: Set<String> = ["header", "teaser", "widget", "banner", "meta", "ads", "ad-"]
+    private static let weakHints: Set<String> = ["header", "teaser", "widget", "banner", "meta", "ads", "ad-", "caption",
+                                                 "read-more", "readmore"]
     private static let strongHints = BoilerplateVocabulary.negativeHints.filter { !weakHints.contains($0) && $0 != "comment" }
     private static let negativeShort = shortWords(strongHints)
     private static let negativeLong = longWords(strongHints)
@@ -65,10 +66,32 @@ struct ClassHints {
         if let hit = Self.shared.get(hash) { cache[hash] = hit; return hit }
         var bytes = [UInt8](UnsafeBufferPointer(start: value, count: n))
         for i in bytes.indices where bytes[i] >= 65 && bytes[i] <= 90 { bytes[i] |= 0x20 }
-        let result = Self.compute(bytes)
+        let result = Self.compute(Self.identity(bytes))
         if cache.count < 4096 { cache[hash] = result }
         Self.shared.set(hash, result)
         return result
+    }
+
+    private static let statePrefixes: [[UInt8]] = ["has-", "has_", "with-", "without-", "no-", "show-", "showing-", "enable-",
+                                                   "hide-", "is-", "js-", "js_"].map { Array($0.utf8) }
+
+    /// The tokens that name what an element is, not a state of it: BEM modifiers
+    /// (`pagebody--wsidebar`) and state classes (`has-sidebar`, `showing-comments`) are dropped.
+    static func identity(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        for token in bytes.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 10 }) {
+            if statePrefixes.contains(where: { token.starts(with: $0) }) { continue }
+            var end = token.endIndex
+            var i = token.startIndex
+            while i + 1 < token.endIndex {
+                if token[i] == 45, token[i + 1] == 45 { end = i; break }
+                i += 1
+            }
+            out.append(contentsOf: token[token.startIndex..<end])
+            out.append(32)
+        }
+        return out
     }
 
     static func compute(_ bytes: [UInt8]) -> Result {

@@ -38,7 +38,8 @@ struct ContentSelector {
         for e in 0..<n {
             let f = elements[e].flags
             // Wrappers of most of the page's prose (`<form>` around everything, `has-sidebar`) are not boilerplate.
-            let exempt = !f.contains(.comments) && (f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.4 * total)
+            let exempt = f.contains(.comments) ? good[e] >= 0.9 * total
+                : f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.4 * total
             let neg = !exempt && (f.contains(.comments) || !f.isDisjoint(with: [.negativeHint, .furniture]))
             negative[e] = neg
             weak[e] = !exempt && !neg && f.contains(.weakNegativeHint)

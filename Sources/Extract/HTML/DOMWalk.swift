@@ -82,9 +82,13 @@ struct DOMWalk {
         }
         if tag.isBlock { flush() }
         // <header> holds titles and leads as often as site banners: an ambiguous mark only.
-        var flags: ElementFlags = tag == .header ? .weakNegativeHint : tag.isFurniture ? .furniture : []
+        // <header> holds titles and leads as often as site banners, <form> may wrap a product text:
+        // ambiguous marks only.
+        var flags: ElementFlags = tag == .header || tag == .form ? .weakNegativeHint : tag.isFurniture ? .furniture : []
         if tag == .article || tag == .main { flags.insert(.structural) }
         if node.pointee.properties != nil, !readAttributes(node, tag: tag, flags: &flags) { return false }
+        // Page-wide state classes on <body> ("showing-comments", "has-sidebar") say nothing about content.
+        if tag == .body || tag == .html { flags.subtract([.negativeHint, .weakNegativeHint, .comments]) }
         let index = Int32(elements.count)
         if HTMLExtractor.debug {
             debugNames.append((attribute(node, Self.attrClass) ?? "") + "#" + (attribute(node, Self.attrID) ?? ""))
