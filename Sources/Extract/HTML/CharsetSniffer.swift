@@ -10,7 +10,7 @@ public enum CharsetSniffer {
         if bytes.starts(with: [0xFF, 0xFE]) { return "UTF-16LE" }
         if bytes.starts(with: [0xFE, 0xFF]) { return "UTF-16BE" }
         // Valid UTF-8 wins; for pure ASCII any ASCII-compatible choice decodes the same.
-        let validUTF8 = TextDecoding.firstInvalidUTF8(bytes[...]) == nil
+        let validUTF8 = UTF8Check.isValid(bytes)
         if validUTF8 { return "UTF-8" }
         if let header, !header.isEmpty { return normalizeLabel(header) }
         let head = String(decoding: bytes.prefix(16384), as: UTF8.self).lowercased()
@@ -56,6 +56,40 @@ public enum CharsetSniffer {
         case "x-sjis", "sjis", "ms_kanji", "windows-31j": return "SHIFT_JIS"
         case "iso-8859-9", "latin5": return "windows-1254"
         default: return label
+        }
+    }
+}
+
+/// UTF-8 validity with an eight-bytes-at-a-time ASCII fast path (pages are mostly ASCII).
+enum UTF8Check {
+    static func isValid(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            let n = raw.count
+            var i = 0
+            while i < n {
+                if i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    i += 8
+                    continue
+                }
+                let b = raw[i]
+                if b < 0x80 { i += 1; continue }
+                let length: Int
+                var value: UInt32
+                let minimum: UInt32
+                if b & 0xE0 == 0xC0 { length = 2; minimum = 0x80; value = UInt32(b & 0x1F) }
+                else if b & 0xF0 == 0xE0 { length = 3; minimum = 0x800; value = UInt32(b & 0x0F) }
+                else if b & 0xF8 == 0xF0 { length = 4; minimum = 0x10000; value = UInt32(b & 0x07) }
+                else { return false }
+                guard i + length <= n else { return false }
+                for k in 1..<length {
+                    let c = raw[i + k]
+                    guard c & 0xC0 == 0x80 else { return false }
+                    value = value << 6 | UInt32(c & 0x3F)
+                }
+                if value < minimum || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) { return false }
+                i += length
+            }
+            return true
         }
     }
 }

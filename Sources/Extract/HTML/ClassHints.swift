@@ -48,6 +48,7 @@ struct ClassHints {
 
     /// Shared by all extractions: class vocabularies repeat across pages of a site.
     private static let shared = SharedCache()
+    private static let tokens = SharedCache()
 
     private var cache: [UInt64: Result] = [:]
 
@@ -64,9 +65,32 @@ struct ClassHints {
         hash ^= UInt64(n) << 56
         if let hit = cache[hash] { return hit }
         if let hit = Self.shared.get(hash) { cache[hash] = hit; return hit }
-        var bytes = [UInt8](UnsafeBufferPointer(start: value, count: n))
-        for i in bytes.indices where bytes[i] >= 65 && bytes[i] <= 90 { bytes[i] |= 0x20 }
-        let result = Self.compute(Self.identity(bytes))
+        // Unseen combinations are mostly seen tokens ("menu-item menu-item-4131"): memoise per token.
+        var result: Result = []
+        var i = 0
+        while i < n {
+            while i < n, value[i] == 32 || value[i] == 9 || value[i] == 10 { i += 1 }
+            let start = i
+            var tokenHash: UInt64 = 0xcbf29ce484222325
+            // Digits are skipped: "post-3909" and "post-4131" are the same name for our purposes.
+            var letters = 0
+            while i < n, value[i] != 32, value[i] != 9, value[i] != 10 {
+                if value[i] < 48 || value[i] > 57 {
+                    tokenHash = (tokenHash ^ UInt64(value[i] | 0x20)) &* 0x100000001b3
+                    letters += 1
+                }
+                i += 1
+            }
+            guard letters > 0 else { continue }
+            tokenHash ^= UInt64(letters) << 56
+            if let hit = Self.tokens.get(tokenHash) { result.formUnion(hit); continue }
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(letters)
+            for k in start..<i where value[k] < 48 || value[k] > 57 { bytes.append(ASCII.lower(value[k])) }
+            let tokenResult = Self.compute(Self.identity(bytes))
+            Self.tokens.set(tokenHash, tokenResult)
+            result.formUnion(tokenResult)
+        }
         if cache.count < 4096 { cache[hash] = result }
         Self.shared.set(hash, result)
         return result
