@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import WinnowCore
+@testable import Extract
+
+/// Fixture-driven behaviour of the HTML extractor: one small page per case.
+@Suite struct HTMLExtractorTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/html")
+
+    func fixture(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: Self.fixtures.appendingPathComponent(name)))
+    }
+
+    func extract(_ name: String, url: String? = nil, charset: String? = nil) throws -> ExtractedDocument {
+        HTMLExtractor.extract(try fixture(name), url: url, charset: charset)
+    }
+
+    @Test func dropsCommentSection() throws {
+        let doc = try extract("comment-section.html")
+        #expect(doc.text.contains("highest level in twelve years"))
+        #expect(doc.text.contains("sandbags were handed out"))
+        #expect(!doc.text.contains("forty years"))
+        #expect(!doc.text.contains("cleared the drains"))
+        #expect(!doc.text.contains("All rights reserved"))
+        #expect(!doc.text.contains("Home"))
+        #expect(doc.title == "River levels rise across the valley")
+        // The title is metadata, not a body paragraph.
+        #expect(doc.paragraphs.first?.hasPrefix("Heavy rain") == true)
+    }
+
+    @Test func dropsRelatedBlocks() throws {
+        let doc = try extract("related-block.html")
+        #expect(doc.paragraphs.count == 3)
+        #expect(doc.text.contains("guide to mushrooms"))
+        #expect(!doc.text.contains("Related articles"))
+        #expect(!doc.text.contains("bus lanes"))
+        #expect(!doc.text.contains("four lanes by spring"))
+        #expect(!doc.text.contains("Market hall"))
+    }
+
+    @Test func dropsSponsorBlock() throws {
+        let doc = try extract("sponsor-block.html")
+        #expect(doc.paragraphs.count == 3)
+        #expect(doc.text.contains("a third less water"))
+        #expect(doc.text.contains("three more seasons"))
+        #expect(!doc.text.contains("tractor"))
+    }
+
+    @Test func dropsCookieBanner() throws {
+        let doc = try extract("cookie-banner.html")
+        #expect(doc.text.contains("every eight minutes"))
+        #expect(!doc.text.contains("cookies"))
+        #expect(!doc.text.contains("Accept all"))
+    }
+
+    @Test func fallsBackToJSONLDArticleBody() throws {
+        let doc = try extract("jsonld-only.html")
+        #expect(doc.paragraphs == [
+            "The lighthouse on the northern cape has been restored after last winter's storm tore away part of its gallery.",
+            "Volunteers raised most of the money for the repairs through a series of concerts in the harbour church.",
+        ])
+        #expect(doc.title == "Lighthouse restored after storm damage")
+        #expect(doc.author == "Mara Olsen")
+        #expect(doc.site == "Coast Herald")
+        #expect(doc.published == DateParser.parse("2023-03-14T08:30:00Z"))
+    }
+
+    @Test func keepsBodyWithoutAnyContainer() throws {
+        let doc = try extract("no-container.html")
+        #expect(doc.text.contains("lives in the back of the fridge"))
+        #expect(doc.text.contains("long cold rise overnight"))
+        #expect(doc.text.contains("sounds hollow"))
+        #expect(!doc.text.contains("older posts"))
+        #expect(!doc.text.contains("recipes"))
+    }
+
+    @Test func decodesDeclaredLatin1AsWindows1252() throws {
+        let doc = try extract("windows-1252.html")
+        #expect(doc.title == "Café culture in the old town")
+        #expect(doc.text.contains("The cafés along the river"))
+        #expect(doc.text.contains("naïve optimism of spring is everywhere – even"))
+        #expect(doc.text.contains("crème fraîche"))
+    }
+
+    @Test func decodesUndeclaredLatin1() throws {
+        let doc = try extract("latin1-undeclared.html")
+        #expect(doc.text.contains("Das Straßenfest in der Altstadt"))
+        #expect(doc.text.contains("Nächstes Jahr"))
+        #expect(doc.title == "Straßenfest")
+    }
+
+    @Test func httpCharsetIsUsedForNonUTF8Bytes() {
+        // ISO-8859-2 bytes, no declaration in the page: the HTTP header decides.
+        let latin2: [UInt8] = Array("<html><body><p>Wroc".utf8) + [0xB3] + Array("aw le".utf8) + [0xBF]
+            + Array("y nad Odr".utf8) + [0xB1] + Array(", m".utf8) + [0xF3] + Array("wi".utf8) + [0xB1]
+            + Array(" jego mieszka".utf8) + [0xF1] + Array("cy, i jest pi".utf8) + [0xEA]
+            + Array("kny o ka".utf8) + [0xBF] + Array("dej porze roku.</p></body></html>".utf8)
+        let doc = HTMLExtractor.extract(latin2, url: nil, charset: "ISO-8859-2")
+        #expect(doc.text.hasPrefix("Wrocław leży nad Odrą, mówią jego mieszkańcy, i jest piękny"))
+    }
+
+    @Test func extractsMetadata() throws {
+        let doc = try extract("metadata.html")
+        #expect(doc.title == "Harbour bridge to close for repairs")
+        #expect(doc.site == "The Northern Post")
+        #expect(doc.author == "Jane Whitfield")
+        #expect(doc.language == "en")
+        #expect(doc.url == "https://northernpost.example/news/2024/05/02/harbour-bridge")
+        #expect(doc.published == DateParser.parse("2024-05-02T07:15:00Z"))
+        #expect(doc.paragraphs.count == 2)
+        #expect(!doc.text.contains("By Jane Whitfield"))
+        #expect(!doc.text.contains("2 May 2024"))
+    }
+
+    @Test func titleSuffixAndURLDate() {
+        let html = """
+            <html><head><title>Snow closes mountain pass | Alpine Daily</title></head><body><div>
+            <p>The pass road was closed on Tuesday night after half a metre of fresh snow fell in a few hours, stranding a dozen lorries.</p>
+            </div></body></html>
+            """
+        let doc = HTMLExtractor.extract(Array(html.utf8), url: "https://alpine.example/2021/01/19/snow-pass", charset: nil)
+        #expect(doc.title == "Snow closes mountain pass")
+        #expect(doc.published == DateParser.parse("2021-01-19"))
+        #expect(doc.paragraphs.count == 1)
+    }
+}
