@@ -80,11 +80,12 @@ struct DOMWalk {
         case .link: readLink(node); return false
         default: break
         }
-        if tag.isBlock { flush() }
+        if tag.isBlock || tag == .noscript { flush() }
         // <header> holds titles and leads as often as site banners: an ambiguous mark only.
         // <header> holds titles and leads as often as site banners, <form> may wrap a product text:
         // ambiguous marks only.
-        var flags: ElementFlags = tag == .header || tag == .form ? .weakNegativeHint : tag.isFurniture ? .furniture : []
+        var flags: ElementFlags = tag == .header || tag == .form || tag == .noscript ? .weakNegativeHint
+            : tag.isFurniture ? .furniture : []
         if tag == .article || tag == .main { flags.insert(.structural) }
         if node.pointee.properties != nil, !readAttributes(node, tag: tag, flags: &flags) { return false }
         // Page-wide state classes on <body> ("showing-comments", "has-sidebar") say nothing about content.
@@ -112,7 +113,7 @@ struct DOMWalk {
     private mutating func exit(_ node: xmlNodePtr) {
         guard let top = stack.popLast() else { return }
         let tag = elements[Int(top.element)].tag
-        if tag.isBlock {
+        if tag.isBlock || tag == .noscript {
             // Flush while the element is still the owner of the run.
             stack.append(top)
             flush()

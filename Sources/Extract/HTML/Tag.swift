@@ -13,7 +13,8 @@ enum Tag: UInt8 {
     // Inline elements the walk looks at.
     case a, meta, link, time, img
 
-    var isSkipped: Bool { rawValue >= Tag.script.rawValue && rawValue <= Tag.head.rawValue && self != .head }
+    /// `noscript` is walked: recovering parsers put whole pages inside `<noscript><div></noscript>`.
+    var isSkipped: Bool { rawValue >= Tag.script.rawValue && rawValue <= Tag.head.rawValue && self != .head && self != .noscript }
     var isBlock: Bool { rawValue >= Tag.html.rawValue && rawValue <= Tag.legend.rawValue }
     var isHeading: Bool { rawValue >= Tag.h1.rawValue && rawValue <= Tag.h6.rawValue }
     /// Page furniture by its very element: navigation, asides, footers, headers, forms, dialogs.
