@@ -57,7 +57,7 @@ struct BlockFilter {
                     continue
                 }
             }
-            if b.chars < 120 {
+            if b.chars < 200 {
                 lower.removeAll(keepingCapacity: true)
                 for c in bytes { lower.append(ASCII.lower(c)) }
                 if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { continue }
