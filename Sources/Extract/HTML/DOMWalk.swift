@@ -252,6 +252,10 @@ struct DOMWalk {
             if b == 0 { return }
             if b == 32 || b == 10 || b == 9 || b == 13 || b == 12 { pendingSpace = true; i += 1; continue }
             if b == 0xC2, p[i + 1] == 0xA0 { pendingSpace = true; i += 2; continue }
+            // Invisible characters (soft hyphen, zero-width space, BOM) would split words for matching.
+            if b == 0xC2, p[i + 1] == 0xAD { i += 2; continue }
+            if b == 0xE2, p[i + 1] == 0x80, p[i + 2] == 0x8B { i += 3; continue }
+            if b == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF { i += 3; continue }
             if pendingSpace {
                 if text.count > runStart { text.append(32) }
                 pendingSpace = false
