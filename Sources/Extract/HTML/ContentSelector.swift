@@ -92,36 +92,24 @@ struct ContentSelector {
     private(set) var inNegative: [Bool] = []
 
     /// The blocks to emit for `container`: its own, those of siblings that score like it
-    /// (articles split into several boxes), and prose between the page's `h1` and the
-    /// container (leads kept in a header box).
+    /// (articles split into several boxes), prose owned by the parent between them, and
+    /// prose between the page's `h1` and the container (leads kept in a header box).
     func selection(for container: Int) -> [Int] {
         let elements = walk.elements
         var parts = [container]
         let parent = Int(elements[container].parent)
-        var leadStart = -1
         if parent >= 0, score[container] > 0 {
             var child = parent + 1
             while child < Int(elements[parent].end) {
                 if child != container, !negative[child], score[child] >= max(40, 0.25 * score[container]) { parts.append(child) }
                 child = Int(elements[child].end)
             }
-            parts.sort()
         }
-        var result: [Int] = []
-        for part in parts { result += candidateBlocks(in: part) }
-        if parts.count > 1 { result.sort() }
-        // Prose owned by the parent itself, between its children.
-        if parent >= 0 {
-            for (i, b) in walk.blocks.enumerated() where Int(b.element) == parent && Self.isProse(b) && !inNegative[parent] {
-                result.append(i)
-            }
-            result.sort()
-        }
+        var result = blocks(in: parts, parentProse: parent >= 0 && !inNegative[parent] ? parent : nil)
         // Lead paragraphs between the first h1 and the selection.
         if let first = result.first, let h1 = walk.blocks.firstIndex(where: { $0.tag == .h1 }), h1 < first {
-            leadStart = h1 + 1
             var leads: [Int] = []
-            for i in leadStart..<first {
+            for i in (h1 + 1)..<first {
                 let b = walk.blocks[i]
                 if Self.isProse(b), !inNegative[Int(b.element)], !b.context.contains(.caption) { leads.append(i) }
             }
@@ -131,24 +119,34 @@ struct ContentSelector {
     }
 
     /// Indices of the blocks of `container`, minus those under boilerplate regions inside it.
-    func candidateBlocks(in container: Int) -> [Int] {
+    func candidateBlocks(in container: Int) -> [Int] { blocks(in: [container], parentProse: nil) }
+
+    /// Blocks under the disjoint subtrees `parts`, minus boilerplate regions inside them (their
+    /// own ancestry was judged by the score), in document order; one pass over the blocks.
+    private func blocks(in parts: [Int], parentProse: Int?) -> [Int] {
         let elements = walk.elements
-        guard container < elements.count else { return [] }
-        let end = Int(elements[container].end)
-        // Negativity below the container only: the container's own ancestry was judged by the score.
-        var below = [Bool](repeating: false, count: end - container)
-        var belowWeak = [Bool](repeating: false, count: end - container)
-        for e in (container + 1)..<max(end, container + 1) {
-            let p = Int(elements[e].parent)
-            below[e - container] = negative[e] || (p > container && below[p - container])
-            belowWeak[e - container] = weak[e] || (p > container && belowWeak[p - container])
+        var inPart = [Bool](repeating: false, count: elements.count)
+        var below = [Bool](repeating: false, count: elements.count)
+        var belowWeak = [Bool](repeating: false, count: elements.count)
+        for part in parts where part < elements.count {
+            inPart[part] = true
+            for e in (part + 1)..<max(Int(elements[part].end), part + 1) {
+                inPart[e] = true
+                let p = Int(elements[e].parent)
+                below[e] = negative[e] || (p != part && below[p])
+                belowWeak[e] = weak[e] || (p != part && belowWeak[p])
+            }
         }
         var result: [Int] = []
         for (i, b) in walk.blocks.enumerated() {
             let e = Int(b.element)
-            guard e >= container, e < end, !below[e - container], !b.context.contains(.caption) else { continue }
-            if belowWeak[e - container], !Self.isProse(b) { continue }
-            result.append(i)
+            if inPart[e] {
+                guard !below[e], !b.context.contains(.caption) else { continue }
+                if belowWeak[e], !Self.isProse(b) { continue }
+                result.append(i)
+            } else if e == parentProse, Self.isProse(b) {
+                result.append(i)
+            }
         }
         return result
     }
