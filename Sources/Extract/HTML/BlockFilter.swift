@@ -45,7 +45,8 @@ struct BlockFilter {
                     continue
                 }
                 if titles.contains(key) { continue }
-                if b.chars <= 40, bytes.contains(where: { $0 >= 48 && $0 <= 57 }) {
+                // Bare date lines ("12. März 2020", "Updated: May 2, 2024 3:04 pm"), not notices that carry a date.
+                if b.chars <= 40, bytes.contains(where: { $0 >= 48 && $0 <= 57 }), !bytes.contains(40) {
                     let text = String(decoding: bytes, as: UTF8.self)
                     if DateParser.parse(text) != nil {
                         if dateLine == nil { dateLine = text }
