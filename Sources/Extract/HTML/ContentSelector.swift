@@ -111,7 +111,7 @@ struct ContentSelector {
             var leads: [Int] = []
             for i in (h1 + 1)..<first {
                 let b = walk.blocks[i]
-                if Self.isProse(b), !inNegative[Int(b.element)], !b.context.contains(.caption) { leads.append(i) }
+                if weight[i] > 0, !inNegative[Int(b.element)], !b.context.contains(.caption) { leads.append(i) }
             }
             result = leads + result
         }
