@@ -26,7 +26,7 @@ struct BlockFilter {
     /// The paragraphs of `candidates` (block indices in document order) that survive.
     mutating func paragraphs(_ candidates: [Int]) -> [String] {
         var out: [(position: Int, block: BlockRecord, text: String)] = []
-        var seen = Set<String>()
+        var seen = Set<Int>()
         var skipUntilElement: Int32 = -1
         var lower = [UInt8]()
         for (position, i) in candidates.enumerated() {
@@ -63,8 +63,11 @@ struct BlockFilter {
                 for c in bytes { lower.append(ASCII.lower(c)) }
                 if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { continue }
             }
+            // Duplicates by a hash of the bytes: cheaper than hashing Strings (Unicode normalisation).
+            var hasher = Hasher()
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            if !seen.insert(hasher.finalize()).inserted { continue }
             let text = String(decoding: bytes, as: UTF8.self)
-            if !seen.insert(text).inserted { continue }
             out.append((position, b, text))
         }
         // Orphans: a heading or short label whose section was all dropped (a "Related" list,
