@@ -72,6 +72,8 @@ import WinnowCore
         #expect(doc.text.contains("sounds hollow"))
         #expect(!doc.text.contains("older posts"))
         #expect(!doc.text.contains("recipes"))
+        // No lang attribute anywhere: the stopword guess.
+        #expect(doc.language == "en")
     }
 
     @Test func decodesDeclaredLatin1AsWindows1252() throws {
@@ -87,6 +89,7 @@ import WinnowCore
         #expect(doc.text.contains("Das Straßenfest in der Altstadt"))
         #expect(doc.text.contains("Nächstes Jahr"))
         #expect(doc.title == "Straßenfest")
+        #expect(doc.language == "de")
     }
 
     @Test func httpCharsetIsUsedForNonUTF8Bytes() {

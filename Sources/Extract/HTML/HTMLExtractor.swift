@@ -70,7 +70,7 @@ public enum HTMLExtractor {
         document.published = resolver.published(visibleDate: filter.dateLine)
         document.author = resolver.author(byline: filter.byline)
         document.site = resolver.site
-        document.language = resolver.language
+        document.language = resolver.language ?? LanguageGuess.guess(paragraphs)
         document.url = resolver.canonicalURL
         document.paragraphs = paragraphs
         return document

@@ -176,3 +176,37 @@ struct JSONLDInfo {
         url = url ?? Self.string(object["url"])
     }
 }
+
+/// A light language guess from stopwords, for pages that declare none.
+enum LanguageGuess {
+    private static let stopwords: [(String, Set<String>)] = [
+        ("en", ["the", "and", "of", "to", "is", "in", "that", "for", "with", "was", "on", "are", "this", "have"]),
+        ("de", ["der", "die", "und", "das", "ist", "nicht", "mit", "den", "ein", "eine", "auch", "sich", "für", "von"]),
+        ("fr", ["le", "la", "les", "et", "des", "est", "une", "dans", "pour", "pas", "que", "qui", "sur", "du"]),
+        ("es", ["el", "la", "los", "las", "y", "que", "del", "una", "por", "para", "con", "es", "se", "en"]),
+        ("it", ["il", "la", "di", "che", "è", "per", "una", "non", "con", "sono", "gli", "del", "della", "le"]),
+        ("pt", ["o", "a", "os", "que", "não", "uma", "para", "com", "do", "da", "em", "é", "dos", "das"]),
+        ("nl", ["de", "het", "een", "en", "van", "is", "dat", "niet", "met", "voor", "op", "zijn", "ook", "aan"]),
+        ("pl", ["i", "w", "nie", "się", "na", "że", "jest", "do", "to", "z", "jak", "ale", "po", "czy"]),
+    ]
+
+    /// The best-scoring language code, or nil when the text is too short or no language stands out.
+    static func guess(_ paragraphs: [String]) -> String? {
+        var words: [Substring] = []
+        for p in paragraphs {
+            for w in p.lowercased().split(whereSeparator: { !$0.isLetter }) {
+                words.append(w)
+                if words.count >= 400 { break }
+            }
+            if words.count >= 400 { break }
+        }
+        guard words.count >= 20 else { return nil }
+        var best: (code: String, hits: Int) = ("", 0)
+        var second = 0
+        for (code, set) in stopwords {
+            let hits = words.reduce(0) { $0 + (set.contains(String($1)) ? 1 : 0) }
+            if hits > best.hits { second = best.hits; best = (code, hits) } else if hits > second { second = hits }
+        }
+        return best.hits * 10 >= words.count && best.hits >= second * 3 / 2 ? best.code : nil
+    }
+}
