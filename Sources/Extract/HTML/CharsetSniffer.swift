@@ -93,3 +93,66 @@ enum UTF8Check {
         }
     }
 }
+
+/// Pages that are UTF-8 with a few stray Latin-1 bytes (templates mixing sources) would
+/// otherwise be decoded entirely as Windows-1252; we repair the stray bytes instead.
+enum MixedUTF8 {
+    /// Counts (well-formed multi-byte sequences, bytes that fit no sequence).
+    static func census(_ bytes: [UInt8]) -> (multibyte: Int, invalid: Int) {
+        var multibyte = 0, invalid = 0
+        var i = 0
+        while i < bytes.count {
+            let length = sequenceLength(bytes, i)
+            if length == 0 { invalid += 1; i += 1 } else { if length > 1 { multibyte += 1 }; i += length }
+        }
+        return (multibyte, invalid)
+    }
+
+    /// Bytes with every byte that is not part of a valid UTF-8 sequence replaced by the
+    /// UTF-8 form of its Windows-1252 character.
+    static func repair(_ bytes: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + bytes.count / 64)
+        var i = 0
+        while i < bytes.count {
+            let length = sequenceLength(bytes, i)
+            if length > 0 {
+                out.append(contentsOf: bytes[i..<(i + length)])
+                i += length
+                continue
+            }
+            let scalar = windows1252(bytes[i])
+            out.append(contentsOf: Array(String(Character(scalar)).utf8))
+            i += 1
+        }
+        return out
+    }
+
+    /// Length of the valid UTF-8 sequence at `i` (1 for ASCII), 0 when there is none.
+    private static func sequenceLength(_ b: [UInt8], _ i: Int) -> Int {
+        let c = b[i]
+        if c < 0x80 { return 1 }
+        let length: Int, minimum: UInt32
+        var value: UInt32
+        if c & 0xE0 == 0xC0 { length = 2; minimum = 0x80; value = UInt32(c & 0x1F) }
+        else if c & 0xF0 == 0xE0 { length = 3; minimum = 0x800; value = UInt32(c & 0x0F) }
+        else if c & 0xF8 == 0xF0 { length = 4; minimum = 0x10000; value = UInt32(c & 0x07) }
+        else { return 0 }
+        guard i + length <= b.count else { return 0 }
+        for k in 1..<length {
+            guard b[i + k] & 0xC0 == 0x80 else { return 0 }
+            value = value << 6 | UInt32(b[i + k] & 0x3F)
+        }
+        return value < minimum || value > 0x10FFFF || (0xD800...0xDFFF).contains(value) ? 0 : length
+    }
+
+    private static let high: [UInt32] = [
+        0x20AC, 0x81, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0x8D, 0x017D, 0x8F,
+        0x90, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x9D, 0x017E, 0x0178,
+    ]
+
+    private static func windows1252(_ b: UInt8) -> Unicode.Scalar {
+        let value = (0x80...0x9F).contains(b) ? high[Int(b) - 0x80] : UInt32(b)
+        return Unicode.Scalar(value) ?? "\u{FFFD}"
+    }
+}

@@ -18,8 +18,17 @@ public enum HTMLExtractor {
     public static func extract(_ bytes: [UInt8], url: String?, charset: String?) -> ExtractedDocument {
         guard !bytes.isEmpty, bytes.count <= Int(Int32.max) else { return ExtractedDocument() }
         LibXML.initialize()
-        let encoding = CharsetSniffer.sniff(bytes, declared: charset)
-        guard let doc = parse(bytes, encoding: encoding) ?? parse(bytes, encoding: nil) else { return ExtractedDocument() }
+        var encoding = CharsetSniffer.sniff(bytes, declared: charset)
+        var input = bytes
+        if encoding == "windows-1252", charset == nil || charset?.lowercased().contains("utf") == true {
+            // Mostly UTF-8 with stray single bytes: repair them rather than misread every multi-byte letter.
+            let census = MixedUTF8.census(bytes)
+            if census.multibyte > census.invalid {
+                input = MixedUTF8.repair(bytes)
+                encoding = "UTF-8"
+            }
+        }
+        guard let doc = parse(input, encoding: encoding) ?? parse(input, encoding: nil) else { return ExtractedDocument() }
         defer { xmlFreeDoc(doc) }
         guard let root = xmlDocGetRootElement(doc) else { return ExtractedDocument() }
         var walk = DOMWalk()

@@ -38,14 +38,19 @@ struct MetadataResolver {
 
     /// Removes " | Site", " - Site" and the like when the suffix is the site name or clearly shorter.
     func stripSiteName(_ title: String) -> String {
-        for separator in [" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " // "] {
+        for separator in [" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " // ", " / "] {
             guard let range = title.range(of: separator, options: .backwards) else { continue }
             let head = String(title[..<range.lowerBound]), tail = String(title[range.upperBound...])
             let siteName = site?.lowercased()
             if tail.lowercased() == siteName || (tail.count < head.count && tail.split(separator: " ").count <= 4) {
                 return head.trimmingCharacters(in: .whitespaces)
             }
-            if let siteName, head.lowercased() == siteName { return tail.trimmingCharacters(in: .whitespaces) }
+            // Breadcrumb-style prefixes: "Site: Section / Article title".
+            let lowerHead = head.lowercased()
+            if let siteName, lowerHead == siteName || lowerHead.hasPrefix(siteName) { return tail.trimmingCharacters(in: .whitespaces) }
+            if let first = lowerHead.split(separator: " ").first, first.hasPrefix("www.") || (first.hasSuffix(":") && first.contains(".")) {
+                return tail.trimmingCharacters(in: .whitespaces)
+            }
         }
         return title
     }
