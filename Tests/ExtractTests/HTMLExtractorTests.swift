@@ -102,6 +102,14 @@ import WinnowCore
         #expect(doc.text.hasPrefix("Wrocław leży nad Odrą, mówią jego mieszkańcy, i jest piękny"))
     }
 
+    @Test func repairsStrayLatin1BytesInUTF8Page() {
+        // UTF-8 page (declared) with one Windows-1252 byte pasted in: the UTF-8 letters must survive.
+        let bytes = Array("<html><head><meta charset=\"utf-8\"></head><body><p>Grüße aus Köln, wo das Wetter schön ist und das Caf".utf8)
+            + [0xE9] + Array(" am Dom seit Montag wieder geöffnet hat, wie die Wirtin erzählt.</p></body></html>".utf8)
+        let doc = HTMLExtractor.extract(bytes, url: nil, charset: nil)
+        #expect(doc.text.hasPrefix("Grüße aus Köln, wo das Wetter schön ist und das Café am Dom"))
+    }
+
     @Test func extractsMetadata() throws {
         let doc = try extract("metadata.html")
         #expect(doc.title == "Harbour bridge to close for repairs")
