@@ -10,7 +10,7 @@ struct BlockFilter {
     let titles: Set<String>
 
     private static let openers = Set(BoilerplateVocabulary.blockOpeners)
-    private static let phrases = PhraseSet(BoilerplateVocabulary.linePhrases)
+    private static let phrases = PhraseSet(BoilerplateVocabulary.linePhrases, wordBoundaries: true)
     private static let bylinePrefixes = ["by ", "von ", "par ", "por ", "di ", "written by ", "text: ", "autor: ", "author: "]
 
     /// Bylines seen while filtering ("By Jane Doe"), first one wins.

@@ -2,13 +2,18 @@
 /// phrases starting with it keeps scanning short lines cheap (Foundation's
 /// `String.contains` dominated profiles).
 struct PhraseSet {
-    private var byFirst: [[[UInt8]]] = Array(repeating: [], count: 256)
+    private var byFirst: [[(bytes: [UInt8], startsWord: Bool, endsWord: Bool)]] = Array(repeating: [], count: 256)
+    /// Whole words only: "teilen" must not match "mitteilen", nor "log in" "blog interview".
+    private let wordBoundaries: Bool
 
-    init(_ phrases: [String]) {
+    init(_ phrases: [String], wordBoundaries: Bool = false) {
+        self.wordBoundaries = wordBoundaries
         for p in phrases {
-            let bytes = Array(p.lowercased().utf8)
-            guard let first = bytes.first else { continue }
-            byFirst[Int(first)].append(bytes)
+            let lower = p.lowercased()
+            let bytes = Array(lower.utf8)
+            guard let first = bytes.first, let head = lower.unicodeScalars.first, let tail = lower.unicodeScalars.last else { continue }
+            let isWord: (Unicode.Scalar) -> Bool = { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+            byFirst[Int(first)].append((bytes, isWord(head), isWord(tail)))
         }
     }
 
@@ -16,14 +21,26 @@ struct PhraseSet {
     func occurs(in text: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = text.count
         for i in 0..<n {
-            for phrase in byFirst[Int(text[i])] where phrase.count <= n - i {
+            for entry in byFirst[Int(text[i])] where entry.bytes.count <= n - i {
+                let phrase = entry.bytes
                 var k = 1
                 while k < phrase.count, text[i + k] == phrase[k] { k += 1 }
-                if k == phrase.count { return true }
+                if k == phrase.count {
+                    if !wordBoundaries { return true }
+                    let end = i + phrase.count
+                    let startOK = !entry.startsWord || i == 0 || !Self.isWordByte(text[i - 1])
+                    let endOK = !entry.endsWord || end == n || !Self.isWordByte(text[end])
+                    if startOK && endOK { return true }
+                }
             }
         }
         return false
     }
+}
+
+extension PhraseSet {
+    /// Letters and digits, and any byte of a multi-byte UTF-8 letter.
+    @inline(__always) static func isWordByte(_ b: UInt8) -> Bool { ASCII.isAlnum(b) || b >= 0x80 }
 }
 
 enum ASCII {
