@@ -1,0 +1,221 @@
+import WinnowCore
+
+/// Signatures of stored articles in memory, with LSH tables for candidate search.
+///
+/// Memory per document: the 512-byte signature in flat chunks of 1024 documents, 16 bytes
+/// of metadata (key, day, shingle count), and 48 table entries of 6 bytes (4-byte document
+/// number + 16-bit fingerprint) in one open-addressing table kept between 64% and 80% full
+/// (32 band keys + 16 containment keys): about 512 + 16 + 48·6/0.72 ≈ 930 bytes.
+/// A table entry holds no key: a hit is confirmed against the document's own signature
+/// values, which also lets the table be rebuilt from the signatures alone.
+public final class SignatureIndex {
+    public private(set) var count = 0
+    static let chunkShift = 10
+    static let chunkSize = 1 << chunkShift
+    private var chunks: [UnsafeMutablePointer<UInt32>] = []
+    private var keys: [UInt64] = []
+    private var days: [Int32] = []
+    private var shingleCounts: [UInt32] = []
+    private var table = SlotTable(capacity: 0)
+    private var scratch: [UInt32] = []
+
+    static let keysPerDocument = Dedupe.bands + Dedupe.containmentPositions.count
+
+    public init(expectedCount: Int = 0) {
+        reserve(expectedCount)
+    }
+
+    deinit {
+        for chunk in chunks { chunk.deallocate() }
+    }
+
+    /// Sizes the table for `n` documents so a rebuild never rehashes.
+    public func reserve(_ n: Int) {
+        guard n > count else { return }
+        keys.reserveCapacity(n)
+        days.reserveCapacity(n)
+        shingleCounts.reserveCapacity(n)
+        let needed = SlotTable.capacity(for: n * Self.keysPerDocument)
+        if needed > table.capacity { rehash(capacity: needed) }
+    }
+
+    // MARK: Documents
+
+    /// The signature values of document `doc` (valid until the next insert).
+    @inline(__always)
+    func values(_ doc: Int) -> UnsafeMutableBufferPointer<UInt32> {
+        UnsafeMutableBufferPointer(start: chunks[doc >> Self.chunkShift] + (doc & (Self.chunkSize - 1)) * Dedupe.signatureLength,
+                                   count: Dedupe.signatureLength)
+    }
+
+    public func signature(_ doc: Int) -> Signature {
+        Signature(values: Array(values(doc)), shingleCount: shingleCounts[doc])
+    }
+
+    public func key(_ doc: Int) -> UInt64 { keys[doc] }
+    public func day(_ doc: Int) -> Int { Int(days[doc]) }
+    public func shingleCount(_ doc: Int) -> Int { Int(shingleCounts[doc]) }
+
+    /// Adds a document; returns its number (documents are numbered in insertion order).
+    @discardableResult
+    public func insert(_ signature: Signature, key: UInt64, day: Int) -> Int {
+        signature.values.withUnsafeBufferPointer { insert($0, shingleCount: signature.shingleCount, key: key, day: day) }
+    }
+
+    @discardableResult
+    public func insert(_ sig: UnsafeBufferPointer<UInt32>, shingleCount: UInt32, key: UInt64, day: Int) -> Int {
+        precondition(sig.count == Dedupe.signatureLength)
+        let doc = count
+        if doc >> Self.chunkShift == chunks.count {
+            let chunk = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.chunkSize * Dedupe.signatureLength)
+            chunks.append(chunk)
+        }
+        _ = values(doc).initialize(from: sig)
+        keys.append(key)
+        days.append(Int32(clamping: day))
+        shingleCounts.append(shingleCount)
+        count += 1
+        if SlotTable.needsGrowth(entries: count * Self.keysPerDocument, capacity: table.capacity) {
+            rehash(capacity: SlotTable.grownCapacity(table.capacity, entries: count * Self.keysPerDocument))
+        } else {
+            addKeys(doc)
+        }
+        return doc
+    }
+
+    private func rehash(capacity: Int) {
+        table = SlotTable(capacity: capacity)
+        for doc in 0..<count { addKeys(doc) }
+    }
+
+    private func addKeys(_ doc: Int) {
+        let sig = UnsafeBufferPointer(values(doc))
+        for band in 0..<Dedupe.bands { table.insert(hash: Self.bandHash(sig, band: band), doc: UInt32(doc)) }
+        for (k, position) in Dedupe.containmentPositions.enumerated() {
+            table.insert(hash: Self.positionHash(sig[position], index: k), doc: UInt32(doc))
+        }
+    }
+
+    @inline(__always)
+    static func bandHash(_ sig: UnsafeBufferPointer<UInt32>, band: Int) -> UInt64 {
+        let base = band * Dedupe.rows
+        var h = UInt64(band) &* 0x9e37_79b9_7f4a_7c15
+        for r in 0..<Dedupe.rows { h = Hash64.mix(h ^ UInt64(sig[base + r]), 0xe703_7ed1_a0b4_28db) }
+        return h
+    }
+
+    @inline(__always)
+    static func positionHash(_ value: UInt32, index: Int) -> UInt64 {
+        Hash64.mix(UInt64(value) ^ (UInt64(index + 1) << 40), 0x8ebc_6af0_9c88_c6e3)
+    }
+
+    // MARK: Queries
+
+    /// Documents sharing at least one LSH band (or one containment position) with `sig`,
+    /// ingested on or after `minDay`; sorted by document number, each once.
+    public func candidates(_ signature: Signature, minDay: Int = Int.min) -> [Int] {
+        signature.values.withUnsafeBufferPointer { candidates($0, minDay: minDay) }
+    }
+
+    public func candidates(_ sig: UnsafeBufferPointer<UInt32>, minDay: Int = Int.min) -> [Int] {
+        var found: [Int] = []
+        guard count > 0 else { return found }
+        for band in 0..<Dedupe.bands {
+            let base = band * Dedupe.rows
+            table.lookup(hash: Self.bandHash(sig, band: band)) { doc in
+                let other = values(Int(doc))
+                var same = true
+                for r in 0..<Dedupe.rows where other[base + r] != sig[base + r] { same = false }
+                if same { found.append(Int(doc)) }
+            }
+        }
+        for (k, position) in Dedupe.containmentPositions.enumerated() {
+            table.lookup(hash: Self.positionHash(sig[position], index: k)) { doc in
+                if values(Int(doc))[position] == sig[position] { found.append(Int(doc)) }
+            }
+        }
+        found.sort()
+        var unique: [Int] = []
+        unique.reserveCapacity(found.count)
+        for d in found where unique.last != d && Int(days[d]) >= minDay { unique.append(d) }
+        return unique
+    }
+
+    /// Number of equal positions between `sig` and document `doc`.
+    public func matches(_ sig: UnsafeBufferPointer<UInt32>, doc: Int) -> Int {
+        MinHash.matches(sig, UnsafeBufferPointer(values(doc)))
+    }
+
+    // MARK: Memory
+
+    /// Bytes held for the documents (signature chunks, metadata and the table).
+    public var memoryBytes: Int {
+        chunks.count * Self.chunkSize * Dedupe.signatureLength * 4
+            + keys.capacity * 8 + days.capacity * 4 + shingleCounts.capacity * 4
+            + table.memoryBytes
+    }
+}
+
+/// Open addressing with linear probing: 4-byte document number + 1 (0 = empty) and a
+/// 16-bit fingerprint of the key hash. Capacity is any size (multiply-high range
+/// reduction), grown by 1.25× past 80% load, so the load stays between 64% and 80%.
+struct SlotTable {
+    private(set) var capacity: Int
+    private var docs: [UInt32]
+    private var fingerprints: [UInt16]
+    private(set) var entries = 0
+
+    static let maxLoad = 0.8
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        docs = Array(repeating: 0, count: capacity)
+        fingerprints = Array(repeating: 0, count: capacity)
+    }
+
+    static func capacity(for entries: Int) -> Int { max(64, Int((Double(entries) / 0.72).rounded(.up))) }
+    static func needsGrowth(entries: Int, capacity: Int) -> Bool { Double(entries) > Double(capacity) * maxLoad }
+    static func grownCapacity(_ capacity: Int, entries: Int) -> Int {
+        max(capacity + capacity / 4, Self.capacity(for: entries))
+    }
+
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int {
+        // Multiply-high range reduction of the low 32 bits (the fingerprint uses the top 16).
+        Int(truncatingIfNeeded: ((hash & 0xffff_ffff) &* UInt64(capacity)) >> 32)
+    }
+
+    mutating func insert(hash: UInt64, doc: UInt32) {
+        var i = home(hash)
+        let fp = UInt16(truncatingIfNeeded: hash >> 48)
+        docs.withUnsafeMutableBufferPointer { docs in
+            while docs[i] != 0 {
+                i += 1
+                if i == capacity { i = 0 }
+            }
+            docs[i] = doc &+ 1
+        }
+        fingerprints[i] = fp
+        entries += 1
+    }
+
+    @inline(__always)
+    func lookup(hash: UInt64, _ body: (UInt32) -> Void) {
+        guard capacity > 0 else { return }
+        var i = home(hash)
+        let fp = UInt16(truncatingIfNeeded: hash >> 48)
+        docs.withUnsafeBufferPointer { docs in
+            fingerprints.withUnsafeBufferPointer { fps in
+                while true {
+                    let d = docs[i]
+                    if d == 0 { return }
+                    if fps[i] == fp { body(d &- 1) }
+                    i += 1
+                    if i == capacity { i = 0 }
+                }
+            }
+        }
+    }
+
+    var memoryBytes: Int { docs.capacity * 4 + fingerprints.capacity * 2 }
+}
