@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import WinnowCore
 
@@ -111,6 +112,30 @@ public final class ArchiveIndex {
     public func signatures(_ body: (String, String, [UInt8]) throws -> Void) throws {
         try db.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid")
             .query { try body($0.string(0)!, $0.string(1)!, $0.blob(2) ?? []) }
+    }
+
+    /// The same rows without copying: the blob is valid only inside `body` (fast start-up
+    /// rebuild of the LSH tables).
+    public func signatureBlobs(_ body: (_ id: String, _ ingested: String, _ signature: UnsafeRawBufferPointer) throws -> Void) throws {
+        try db.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid").query { row in
+            let count = Int(sqlite3_column_bytes(row.handle, 2))
+            let pointer = sqlite3_column_blob(row.handle, 2)
+            try body(row.string(0)!, row.string(1)!, UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+        }
+    }
+
+    /// Articles that have no signature yet (indexed before dedupe signatures existed).
+    public func articlesWithoutSignature() throws -> [Row] {
+        var rows: [Row] = []
+        try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE signature IS NULL ORDER BY rowid").query { rows.append(Self.row($0)) }
+        return rows
+    }
+
+    /// Number of articles and of those with a signature.
+    public func signatureCounts() throws -> (articles: Int, signed: Int) {
+        var counts = (0, 0)
+        try db.prepare("SELECT count(*), count(signature) FROM articles").query { counts = ($0.int(0) ?? 0, $0.int(1) ?? 0) }
+        return counts
     }
 
     public func setSignature(id: String, _ signature: [UInt8]) throws {
