@@ -50,6 +50,7 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"]),
+        .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "WinnowTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

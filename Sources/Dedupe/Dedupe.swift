@@ -5,8 +5,8 @@
 /// - `MinHash` turns the shingle hashes into a 128 × 32-bit signature by one-permutation
 ///   hashing with optimal densification: every shingle is used, one hash per shingle.
 /// - `SignatureIndex` holds signatures in flat chunks and finds candidates through LSH
-///   banding (32 bands × 4 rows) plus 16 single-value "containment" keys that catch short
-///   excerpts of a stored article.
+///   banding (32 bands × 4 rows) plus 16 "containment" keys (minimum of each group of 8
+///   bins) that catch short excerpts of a stored article.
 /// - `NearDuplicateDetector` verifies candidates: estimates from signatures, exact Jaccard
 ///   and containment from the stored body when the estimate is near the thresholds.
 public enum Dedupe {
@@ -15,8 +15,11 @@ public enum Dedupe {
     /// LSH banding: bands × rows = signature length.
     public static let bands = 32
     public static let rows = 4
-    /// Signature positions that are also indexed one by one, for excerpt (containment) recall.
-    public static let containmentPositions: [Int] = stride(from: 0, to: 128, by: 8).map { $0 }
+    /// Containment keys: the signature is also indexed by the minimum of each group of 8
+    /// bins (16 keys), for excerpt (containment) recall: an excerpt holding a share f of a
+    /// stored article's shingles shares each key with probability f.
+    public static let containmentGroupSize = 8
+    public static let containmentGroups = signatureLength / containmentGroupSize
 }
 
 /// Thresholds and shingle size (from `[dedupe]` in the config).

@@ -1,8 +1,8 @@
 import WinnowCore
 
-/// A document prepared for dedupe: its distinct shingles and signature.
+/// A document prepared for dedupe: its shingles and signature.
 public struct Fingerprint: Sendable {
-    /// Sorted distinct shingle hashes.
+    /// Shingle hashes in text order (repeats kept); `sortedSet()` gives the set.
     public var shingles: [UInt64]
     public var signature: Signature
 
@@ -10,6 +10,12 @@ public struct Fingerprint: Sendable {
         self.shingles = shingles
         self.signature = signature
     }
+
+    /// Number of distinct shingles.
+    public var count: Int { Int(signature.shingleCount) }
+
+    /// Sorted distinct shingle hashes (for exact Jaccard and containment).
+    public func sortedSet() -> [UInt64] { Shingler.distinct(shingles) }
 }
 
 /// A stored document compared with a new one.
@@ -45,6 +51,9 @@ public final class NearDuplicateDetector {
     public var verifyContainmentFrom: Double
     /// At most this many candidates are verified exactly (best estimates first).
     public var maxVerified = 8
+    /// An estimated Jaccard at or above this decides without reading the stored body: it is
+    /// 0.15 (more than 3 standard errors) above the threshold. 1.1 disables it.
+    public var acceptEstimateFrom: Double
 
     /// Counters for benchmarks and logs.
     public private(set) var exactVerifications = 0
@@ -58,12 +67,13 @@ public final class NearDuplicateDetector {
         self.storedShingles = storedShingles
         verifyJaccardFrom = max(0, parameters.jaccard - 0.2)
         verifyContainmentFrom = max(0, parameters.containment - 0.35)
+        acceptEstimateFrom = min(1, parameters.jaccard + 0.15)
     }
 
     /// Shingles and signature of a body.
     public func fingerprint(_ text: String) -> Fingerprint {
-        let set = Shingler.distinct(shingler.shingles(text))
-        return Fingerprint(shingles: set, signature: MinHash.signature(set, distinctCount: set.count))
+        let shingles = shingler.shingles(text)
+        return Fingerprint(shingles: shingles, signature: MinHash.signature(shingles))
     }
 
     /// The first day (days since 1970, UTC) still inside the horizon on `today`.
@@ -88,7 +98,7 @@ public final class NearDuplicateDetector {
     /// containment, and document number).
     public func compareCandidates(_ fp: Fingerprint, candidates: [Int], verify: Int) -> [Comparison] {
         candidatesSeen += candidates.count
-        let countA = fp.shingles.count
+        let countA = fp.count
         guard countA > 0 else { return [] }
         var comparisons: [Comparison] = fp.signature.values.withUnsafeBufferPointer { sig in
             candidates.map { doc in
@@ -105,10 +115,14 @@ public final class NearDuplicateDetector {
             let sa = score(comparisons[a]), sb = score(comparisons[b])
             return sa != sb ? sa > sb : comparisons[a].doc < comparisons[b].doc
         }
+        var set: [UInt64]?
         for i in plausible.prefix(verify) {
+            // Far above the threshold: the estimate decides (no file read).
+            if comparisons[i].estimatedJaccard >= acceptEstimateFrom && verify <= maxVerified { continue }
             guard let stored = storedShingles(comparisons[i].key) else { continue }
             exactVerifications += 1
-            let exact = Similarity.exact(fp.shingles, in: stored)
+            if set == nil { set = fp.sortedSet() }
+            let exact = Similarity.exact(set!, in: stored)
             comparisons[i].jaccard = exact.jaccard
             comparisons[i].containment = exact.containment
             comparisons[i].exact = true

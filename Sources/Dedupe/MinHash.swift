@@ -54,7 +54,7 @@ public struct Signature: Sendable, Equatable {
 
 /// One-permutation MinHash with optimal densification (Shrivastava 2017).
 ///
-/// Each 64-bit shingle hash is used once: its top 7 bits pick one of 128 bins, the next 32
+/// Each 64-bit shingle hash is used once: its top 7 bits pick one of 128 bins, the next 31
 /// bits are its value, and each bin keeps its minimum. Every shingle contributes, no
 /// sampling, no modular arithmetic (so no overflow bias). Empty bins (short documents) borrow
 /// the value of a non-empty bin chosen by a fixed hash sequence of (bin, attempt), so two
@@ -62,7 +62,12 @@ public struct Signature: Sendable, Equatable {
 /// share of equal bins stays an unbiased Jaccard estimate.
 public enum MinHash {
     static let binShift: UInt64 = 57
-    static let valueShift: UInt64 = 25
+    static let valueShift: UInt64 = 26
+    /// Values of non-empty bins are 31 bits; a value borrowed by an empty bin has this bit
+    /// set, so it can only equal another borrowed value (a bin that is empty in one
+    /// document and not in the other holds no common shingle), and the minimum over a
+    /// group of bins can skip borrowed values.
+    public static let borrowedFlag: UInt32 = 0x8000_0000
 
     /// Signature of a document given its shingle hashes (repeats are harmless).
     public static func signature(_ shingles: [UInt64], distinctCount: Int? = nil) -> Signature {
@@ -70,8 +75,42 @@ public enum MinHash {
         values.withUnsafeMutableBufferPointer { out in
             shingles.withUnsafeBufferPointer { compute($0, into: out) }
         }
-        let count = distinctCount ?? Shingler.distinct(shingles).count
+        let count = distinctCount ?? Self.distinctCount(shingles)
         return Signature(values: values, shingleCount: UInt32(clamping: count))
+    }
+
+    /// Number of distinct hashes (open addressing; no sort).
+    public static func distinctCount(_ hashes: [UInt64]) -> Int {
+        guard hashes.count > 1 else { return hashes.count }
+        var size = 16
+        while size < hashes.count * 2 { size <<= 1 }
+        let mask = size - 1
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: size) { table in
+            table.initialize(repeating: 0)
+            var distinct = 0
+            var sawZero = false
+            for x in hashes {
+                if x == 0 { sawZero = true; continue }
+                var i = Int(truncatingIfNeeded: x) & mask
+                while true {
+                    let t = table[i]
+                    if t == x { break }
+                    if t == 0 { table[i] = x; distinct += 1; break }
+                    i = (i + 1) & mask
+                }
+            }
+            return distinct + (sawZero ? 1 : 0)
+        }
+    }
+
+    /// Containment keys: the minimum non-borrowed value of each group of 8 bins (a MinHash
+    /// over ~1/16 of the shingles), or nil when all 8 bins were empty.
+    @inline(__always)
+    public static func groupMinimum(_ sig: UnsafeBufferPointer<UInt32>, group: Int) -> UInt32? {
+        var m = UInt32.max
+        let base = group * Dedupe.containmentGroupSize
+        for i in base..<(base + Dedupe.containmentGroupSize) { m = min(m, sig[i]) }
+        return m & borrowedFlag == 0 ? m : nil
     }
 
     /// Fills `out` (128 values). No shingles: every value is `UInt32.max`.
@@ -82,7 +121,7 @@ public enum MinHash {
         var filledHigh: UInt64 = 0
         for x in shingles {
             let bin = Int(truncatingIfNeeded: x &>> binShift)
-            let v = UInt32(truncatingIfNeeded: x &>> valueShift)
+            let v = UInt32(truncatingIfNeeded: x &>> valueShift) & 0x7fff_ffff
             out[bin] = min(out[bin], v)
             if bin < 64 { filledLow |= 1 &<< UInt64(bin) } else { filledHigh |= 1 &<< UInt64(bin - 64) }
         }
@@ -97,10 +136,15 @@ public enum MinHash {
                 let source = Int(truncatingIfNeeded: Hash64.mix(UInt64(bin) &* 0x9e37_79b9_7f4a_7c15 ^ 0xd6e8_feb8_6659_fd93,
                                                                 attempt &+ 0xa076_1d64_78bd_642f) &>> binShift)
                 if filled(source) {
-                    out[bin] = out[source]
+                    out[bin] = out[source] | borrowedFlag
                     break
                 }
                 attempt &+= 1
+                if attempt > 4096 {  // cannot happen in practice; stay total anyway
+                    let first = (0..<Dedupe.signatureLength).first(where: filled)!
+                    out[bin] = out[first] | borrowedFlag
+                    break
+                }
             }
         }
     }

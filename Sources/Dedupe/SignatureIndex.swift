@@ -3,9 +3,9 @@ import WinnowCore
 /// Signatures of stored articles in memory, with LSH tables for candidate search.
 ///
 /// Memory per document: the 512-byte signature in flat chunks of 1024 documents, 16 bytes
-/// of metadata (key, day, shingle count), and 48 table entries of 6 bytes (4-byte document
+/// of metadata (key, day, shingle count, query counter), and 48 table entries of 6 bytes (4-byte document
 /// number + 16-bit fingerprint) in one open-addressing table kept between 64% and 80% full
-/// (32 band keys + 16 containment keys): about 512 + 16 + 48·6/0.72 ≈ 930 bytes.
+/// (32 band keys + up to 16 containment keys): about 512 + 16 + 48·6/0.72 ≈ 930 bytes.
 /// A table entry holds no key: a hit is confirmed against the document's own signature
 /// values, which also lets the table be rebuilt from the signatures alone.
 public final class SignatureIndex {
@@ -17,9 +17,10 @@ public final class SignatureIndex {
     private var days: [Int32] = []
     private var shingleCounts: [UInt32] = []
     private var table = SlotTable(capacity: 0)
-    private var scratch: [UInt32] = []
+    /// Per-document hit counters for one query (always left at zero).
+    private var hitCounts: [UInt8] = []
 
-    static let keysPerDocument = Dedupe.bands + Dedupe.containmentPositions.count
+    static let keysPerDocument = Dedupe.bands + Dedupe.containmentGroups
 
     public init(expectedCount: Int = 0) {
         reserve(expectedCount)
@@ -35,6 +36,7 @@ public final class SignatureIndex {
         keys.reserveCapacity(n)
         days.reserveCapacity(n)
         shingleCounts.reserveCapacity(n)
+        hitCounts.reserveCapacity(n)
         let needed = SlotTable.capacity(for: n * Self.keysPerDocument)
         if needed > table.capacity { rehash(capacity: needed) }
     }
@@ -91,8 +93,8 @@ public final class SignatureIndex {
     private func addKeys(_ doc: Int) {
         let sig = UnsafeBufferPointer(values(doc))
         for band in 0..<Dedupe.bands { table.insert(hash: Self.bandHash(sig, band: band), doc: UInt32(doc)) }
-        for (k, position) in Dedupe.containmentPositions.enumerated() {
-            table.insert(hash: Self.positionHash(sig[position], index: k), doc: UInt32(doc))
+        for group in 0..<Dedupe.containmentGroups {
+            if let m = MinHash.groupMinimum(sig, group: group) { table.insert(hash: Self.groupHash(m, group: group), doc: UInt32(doc)) }
         }
     }
 
@@ -105,14 +107,19 @@ public final class SignatureIndex {
     }
 
     @inline(__always)
-    static func positionHash(_ value: UInt32, index: Int) -> UInt64 {
-        Hash64.mix(UInt64(value) ^ (UInt64(index + 1) << 40), 0x8ebc_6af0_9c88_c6e3)
+    static func groupHash(_ value: UInt32, group: Int) -> UInt64 {
+        Hash64.mix(UInt64(value) ^ (UInt64(group + 1) << 40), 0x8ebc_6af0_9c88_c6e3)
     }
 
     // MARK: Queries
 
-    /// Documents sharing at least one LSH band (or one containment position) with `sig`,
-    /// ingested on or after `minDay`; sorted by document number, each once.
+    /// Documents sharing at least one LSH band, or at least two containment keys, with
+    /// `sig`, ingested on or after `minDay`; sorted by document number, each once.
+    ///
+    /// One shared containment key happens by chance about as often as the Jaccard
+    /// similarity of two unrelated articles (common phrases), so it is not enough; an
+    /// excerpt holding a share f of an article shares each of the 16 keys with probability
+    /// f, and two or more of them with probability 0.97 at f = 0.3.
     public func candidates(_ signature: Signature, minDay: Int = Int.min) -> [Int] {
         signature.values.withUnsafeBufferPointer { candidates($0, minDay: minDay) }
     }
@@ -120,24 +127,41 @@ public final class SignatureIndex {
     public func candidates(_ sig: UnsafeBufferPointer<UInt32>, minDay: Int = Int.min) -> [Int] {
         var found: [Int] = []
         guard count > 0 else { return found }
+        let table = self.table
+        let chunks = self.chunks
         for band in 0..<Dedupe.bands {
             let base = band * Dedupe.rows
             table.lookup(hash: Self.bandHash(sig, band: band)) { doc in
-                let other = values(Int(doc))
+                let d = Int(doc)
+                let other = chunks[d >> Self.chunkShift] + (d & (Self.chunkSize - 1)) * Dedupe.signatureLength
                 var same = true
                 for r in 0..<Dedupe.rows where other[base + r] != sig[base + r] { same = false }
                 if same { found.append(Int(doc)) }
             }
         }
-        for (k, position) in Dedupe.containmentPositions.enumerated() {
-            table.lookup(hash: Self.positionHash(sig[position], index: k)) { doc in
-                if values(Int(doc))[position] == sig[position] { found.append(Int(doc)) }
+        if hitCounts.count < count { hitCounts.append(contentsOf: repeatElement(0, count: count - hitCounts.count)) }
+        var touched: [UInt32] = []
+        hitCounts.withUnsafeMutableBufferPointer { hits in
+            for group in 0..<Dedupe.containmentGroups {
+                guard let m = MinHash.groupMinimum(sig, group: group) else { continue }
+                // Confirmed by the 16-bit fingerprint only: a stray hit needs a second one.
+                table.lookup(hash: Self.groupHash(m, group: group)) { doc in
+                    let d = Int(doc)
+                    if hits[d] == 0 { touched.append(doc) }
+                    if hits[d] < 255 { hits[d] += 1 }
+                }
+            }
+            for doc in touched {
+                if hits[Int(doc)] >= 2 { found.append(Int(doc)) }
+                hits[Int(doc)] = 0
             }
         }
         found.sort()
         var unique: [Int] = []
         unique.reserveCapacity(found.count)
-        for d in found where unique.last != d && Int(days[d]) >= minDay { unique.append(d) }
+        days.withUnsafeBufferPointer { days in
+            for d in found where unique.last != d && Int(days[d]) >= minDay { unique.append(d) }
+        }
         return unique
     }
 
@@ -151,7 +175,7 @@ public final class SignatureIndex {
     /// Bytes held for the documents (signature chunks, metadata and the table).
     public var memoryBytes: Int {
         chunks.count * Self.chunkSize * Dedupe.signatureLength * 4
-            + keys.capacity * 8 + days.capacity * 4 + shingleCounts.capacity * 4
+            + keys.capacity * 8 + days.capacity * 4 + shingleCounts.capacity * 4 + hitCounts.capacity
             + table.memoryBytes
     }
 }

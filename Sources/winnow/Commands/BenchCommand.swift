@@ -32,8 +32,8 @@ struct DedupeBench: ParsableCommand {
             CORPUS.jsonl has one {"id","text"} object per line (optionally "group" and "kind", as written \
             by scripts/gen-dedupe-corpus). Documents are processed in file order on one core, end to end: \
             normalise, shingle (every shingle hashed), signature, LSH query, verification of plausible \
-            candidates (exact Jaccard/containment against the candidate's shingles, held in memory here \
-            where the daemon reads the archive file) and insert of non-duplicates. Prints docs/s and the \
+            candidates (exact Jaccard/containment against the candidate's sorted shingle set, held in memory \
+            here where the daemon reads and shingles the archive file) and insert of non-duplicates. Prints docs/s and the \
             bytes per indexed document held by the signature index. With labels, also precision and \
             recall of the duplicate decisions per variant kind, against exact 3-shingle ground truth.
             """)
@@ -45,6 +45,7 @@ struct DedupeBench: ParsableCommand {
     @Option(help: "Containment threshold.") var containment = 0.9
     @Option(help: "Words per shingle.") var shingleWords = 3
     @Option(help: "Repeat the timed run this many times and report the best.") var repeats = 3
+    @Flag(help: "Only time normalise + shingle + signature (for profiling).") var fingerprintOnly = false
 
     struct Doc {
         var id: String
@@ -86,7 +87,7 @@ struct DedupeBench: ParsableCommand {
                 } else {
                     decisions.append(nil)
                     detector.add(fp, key: UInt64(storedSets.count), day: 0)
-                    storedSets.append(fp.shingles)
+                    storedSets.append(fp.sortedSet())
                 }
             }
             let seconds = monotonicSeconds() - start
@@ -100,6 +101,33 @@ struct DedupeBench: ParsableCommand {
             firstDecisions = decisions
         }
         print(String(format: "corpus: %d docs, %.0f words/doc", docs.count, Double(words) / Double(docs.count)))
+        do {
+            // Phase split: normalise + shingle + signature alone.
+            let detector = NearDuplicateDetector(parameters: parameters)
+            var sink: UInt32 = 0
+            let start = monotonicSeconds()
+            for _ in 0..<(fingerprintOnly ? 20 : 1) {
+                for doc in docs { sink &+= detector.fingerprint(doc.text).signature.values[0] }
+            }
+            let seconds = monotonicSeconds() - start
+            print(String(format: "  of which normalise + shingle + signature: %.0f docs/s (%.3f s)%@", Double(docs.count) / seconds, seconds,
+                         sink == 42 ? "" : ""))
+            if fingerprintOnly {
+                let shingler = Shingler(words: shingleWords)
+                var t = monotonicSeconds()
+                var out: [UInt64] = []
+                for doc in docs { shingler.shingles(doc.text, into: &out); sink &+= UInt32(truncatingIfNeeded: out.count) }
+                print(String(format: "  shingles: %.1f µs/doc", (monotonicSeconds() - t) / Double(docs.count) * 1e6))
+                let all = docs.map { shingler.shingles($0.text) }
+                t = monotonicSeconds()
+                for sh in all { sink &+= MinHash.signature(sh).values[1] }
+                print(String(format: "  signature+distinct count: %.1f µs/doc", (monotonicSeconds() - t) / Double(docs.count) * 1e6))
+                t = monotonicSeconds()
+                for sh in all { sink &+= UInt32(truncatingIfNeeded: MinHash.distinctCount(sh)) }
+                print(String(format: "  distinct count: %.1f µs/doc %d", (monotonicSeconds() - t) / Double(docs.count) * 1e6, sink))
+                return
+            }
+        }
         print(String(format: "dedupe: %.0f docs/s end to end (best of %d, one core): %.3f s for %d docs",
                      Double(docs.count) / best, max(1, repeats), best, docs.count))
         print(String(format: "stored %d, duplicates %d, candidates/doc %.2f, exact verifications %d",
