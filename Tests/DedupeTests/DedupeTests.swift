@@ -147,7 +147,9 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
             for _ in 0..<10 { edited[Int(gen.next() % 500)] = "edit\(gen.next() % 1000)" }  // 2% word edits
             let match = d.findDuplicate(d.fingerprint(text(edited)), today: 100)
             if match?.key == UInt64(k) { found += 1 }
-            #expect(match.map { $0.jaccard >= 0.7 && $0.exact } ?? true)
+            // Decided on the estimate or verified; either way truly above the threshold.
+            #expect(exact(text(edited), text(base)).jaccard >= 0.7)
+            #expect(match.map { $0.jaccard >= 0.7 } ?? false)
         }
         #expect(found == 50)
         // Fresh articles from the same vocabulary are not duplicates of anything.
@@ -238,7 +240,7 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
 
     /// Pinned so a change to normalisation or hashing (which would orphan every stored
     /// signature) cannot slip in unnoticed.
-    static let pinnedFirstValue: UInt32 = PINNED
+    static let pinnedFirstValue: UInt32 = 3_510_597_468
 
     @Test func indexGrowsAndStillFindsEverything() {
         let index = SignatureIndex()
