@@ -95,17 +95,20 @@ public final class NearDuplicateDetector {
 
     /// Compares `fp` with `candidates`: estimates for all, exact values for the plausible
     /// ones (up to `verify`), sorted best first (duplicates first, then by Jaccard,
-    /// containment, and document number).
-    public func compareCandidates(_ fp: Fingerprint, candidates: [Int], verify: Int) -> [Comparison] {
+    /// containment, and document number). Implausible ones are left out unless `keepAll`.
+    public func compareCandidates(_ fp: Fingerprint, candidates: [Int], verify: Int, keepAll: Bool = false) -> [Comparison] {
         candidatesSeen += candidates.count
         let countA = fp.count
         guard countA > 0 else { return [] }
-        var comparisons: [Comparison] = fp.signature.values.withUnsafeBufferPointer { sig in
-            candidates.map { doc in
+        // Estimates for every candidate; only plausible ones (or all, for explanations) are kept.
+        var comparisons: [Comparison] = []
+        fp.signature.values.withUnsafeBufferPointer { sig in
+            for doc in candidates {
                 let j = Double(index.matches(sig, doc: doc)) / Double(Dedupe.signatureLength)
                 let c = Similarity.estimatedContainment(jaccard: j, countA: countA, countB: index.shingleCount(doc))
-                return Comparison(doc: doc, key: index.key(doc), estimatedJaccard: j, estimatedContainment: c,
-                                  jaccard: j, containment: c, exact: false)
+                guard keepAll || j >= verifyJaccardFrom || c >= verifyContainmentFrom else { continue }
+                comparisons.append(Comparison(doc: doc, key: index.key(doc), estimatedJaccard: j, estimatedContainment: c,
+                                              jaccard: j, containment: c, exact: false))
             }
         }
         // Plausible ones by estimate, best first; deterministic order.

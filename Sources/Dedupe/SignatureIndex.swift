@@ -3,9 +3,10 @@ import WinnowCore
 /// Signatures of stored articles in memory, with LSH tables for candidate search.
 ///
 /// Memory per document: the 512-byte signature in flat chunks of 1024 documents, 16 bytes
-/// of metadata (key, day, shingle count, query counter), and 48 table entries of 6 bytes (4-byte document
-/// number + 16-bit fingerprint) in one open-addressing table kept between 64% and 80% full
-/// (32 band keys + up to 16 containment keys): about 512 + 16 + 48·6/0.72 ≈ 930 bytes.
+/// of metadata (key, day, shingle count, query counter), and 48 table entries of 4 bytes
+/// (24-bit document number + 8-bit fingerprint) in one open-addressing table kept between
+/// 50% and 70% full (32 band keys + up to 16 containment keys): about
+/// 512 + 17 + 48·4/0.6 ≈ 850 bytes, at most ≈ 915.
 /// A table entry holds no key: a hit is confirmed against the document's own signature
 /// values, which also lets the table be rebuilt from the signatures alone.
 public final class SignatureIndex {
@@ -58,7 +59,8 @@ public final class SignatureIndex {
     public func day(_ doc: Int) -> Int { Int(days[doc]) }
     public func shingleCount(_ doc: Int) -> Int { Int(shingleCounts[doc]) }
 
-    /// Adds a document; returns its number (documents are numbered in insertion order).
+    /// Adds a document; returns its number (documents are numbered in insertion order), or
+    /// -1 when the index is full.
     @discardableResult
     public func insert(_ signature: Signature, key: UInt64, day: Int) -> Int {
         signature.values.withUnsafeBufferPointer { insert($0, shingleCount: signature.shingleCount, key: key, day: day) }
@@ -67,6 +69,8 @@ public final class SignatureIndex {
     @discardableResult
     public func insert(_ sig: UnsafeBufferPointer<UInt32>, shingleCount: UInt32, key: UInt64, day: Int) -> Int {
         precondition(sig.count == Dedupe.signatureLength)
+        // Full (16.7 M documents): the article is stored but no longer a candidate.
+        guard count < SlotTable.maxDocuments else { return -1 }
         let doc = count
         if doc >> Self.chunkShift == chunks.count {
             let chunk = UnsafeMutablePointer<UInt32>.allocate(capacity: Self.chunkSize * Dedupe.signatureLength)
@@ -144,7 +148,7 @@ public final class SignatureIndex {
         hitCounts.withUnsafeMutableBufferPointer { hits in
             for group in 0..<Dedupe.containmentGroups {
                 guard let m = MinHash.groupMinimum(sig, group: group) else { continue }
-                // Confirmed by the 16-bit fingerprint only: a stray hit needs a second one.
+                // Confirmed by the 8-bit fingerprint only: a stray hit needs a second one.
                 table.lookup(hash: Self.groupHash(m, group: group)) { doc in
                     let d = Int(doc)
                     if hits[d] == 0 { touched.append(doc) }
@@ -180,46 +184,51 @@ public final class SignatureIndex {
     }
 }
 
-/// Open addressing with linear probing: 4-byte document number + 1 (0 = empty) and a
-/// 16-bit fingerprint of the key hash. Capacity is any size (multiply-high range
-/// reduction), grown by 1.25× past 80% load, so the load stays between 64% and 80%.
+/// Open addressing with linear probing, one `UInt32` per entry: the document number + 1
+/// in the low 24 bits (0 = empty) and an 8-bit fingerprint of the key hash in the high
+/// 8 bits, so a probe touches one array. Capacity is any size (multiply-high range
+/// reduction), grown by 1.4× past 70% load, so the load stays between 50% and 70%.
+/// Holds at most 2^24 − 1 documents (16.7 M, about 16 GiB of signatures).
 struct SlotTable {
     private(set) var capacity: Int
-    private var docs: [UInt32]
-    private var fingerprints: [UInt16]
+    private var slots: [UInt32]
     private(set) var entries = 0
 
-    static let maxLoad = 0.8
+    static let maxLoad = 0.7
+    static let maxDocuments = (1 << 24) - 1
 
     init(capacity: Int) {
         self.capacity = capacity
-        docs = Array(repeating: 0, count: capacity)
-        fingerprints = Array(repeating: 0, count: capacity)
+        slots = Array(repeating: 0, count: capacity)
     }
 
-    static func capacity(for entries: Int) -> Int { max(64, Int((Double(entries) / 0.72).rounded(.up))) }
+    static func capacity(for entries: Int) -> Int { max(64, Int((Double(entries) / 0.6).rounded(.up))) }
     static func needsGrowth(entries: Int, capacity: Int) -> Bool { Double(entries) > Double(capacity) * maxLoad }
     static func grownCapacity(_ capacity: Int, entries: Int) -> Int {
-        max(capacity + capacity / 4, Self.capacity(for: entries))
+        max(capacity + capacity * 2 / 5, Int((Double(entries) / 0.5).rounded(.up)))
     }
 
     @inline(__always)
     private func home(_ hash: UInt64) -> Int {
-        // Multiply-high range reduction of the low 32 bits (the fingerprint uses the top 16).
+        // Multiply-high range reduction of the low 32 bits (the fingerprint uses the top 8).
         Int(truncatingIfNeeded: ((hash & 0xffff_ffff) &* UInt64(capacity)) >> 32)
     }
 
+    @inline(__always)
+    private static func tag(_ hash: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: hash >> 56) << 24 }
+
     mutating func insert(hash: UInt64, doc: UInt32) {
+        precondition(Int(doc) < Self.maxDocuments, "signature index is full")
         var i = home(hash)
-        let fp = UInt16(truncatingIfNeeded: hash >> 48)
-        docs.withUnsafeMutableBufferPointer { docs in
-            while docs[i] != 0 {
+        let entry = Self.tag(hash) | (doc &+ 1)
+        let capacity = self.capacity
+        slots.withUnsafeMutableBufferPointer { slots in
+            while slots[i] & 0x00ff_ffff != 0 {
                 i += 1
                 if i == capacity { i = 0 }
             }
-            docs[i] = doc &+ 1
+            slots[i] = entry
         }
-        fingerprints[i] = fp
         entries += 1
     }
 
@@ -227,19 +236,18 @@ struct SlotTable {
     func lookup(hash: UInt64, _ body: (UInt32) -> Void) {
         guard capacity > 0 else { return }
         var i = home(hash)
-        let fp = UInt16(truncatingIfNeeded: hash >> 48)
-        docs.withUnsafeBufferPointer { docs in
-            fingerprints.withUnsafeBufferPointer { fps in
-                while true {
-                    let d = docs[i]
-                    if d == 0 { return }
-                    if fps[i] == fp { body(d &- 1) }
-                    i += 1
-                    if i == capacity { i = 0 }
-                }
+        let tag = Self.tag(hash)
+        let capacity = self.capacity
+        slots.withUnsafeBufferPointer { slots in
+            while true {
+                let s = slots[i]
+                if s & 0x00ff_ffff == 0 { return }
+                if s & 0xff00_0000 == tag { body((s & 0x00ff_ffff) &- 1) }
+                i += 1
+                if i == capacity { i = 0 }
             }
         }
     }
 
-    var memoryBytes: Int { docs.capacity * 4 + fingerprints.capacity * 2 }
+    var memoryBytes: Int { slots.capacity * 4 }
 }

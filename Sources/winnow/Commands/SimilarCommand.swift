@@ -50,7 +50,7 @@ struct SimilarCommand: ParsableCommand {
         let saved = (detector.verifyJaccardFrom, detector.verifyContainmentFrom)
         detector.verifyJaccardFrom = 0
         detector.verifyContainmentFrom = 0
-        let ranked = detector.compareCandidates(fp, candidates: all, verify: verify)
+        let ranked = detector.compareCandidates(fp, candidates: all, verify: verify, keepAll: true)
         detector.verifyJaccardFrom = saved.0
         detector.verifyContainmentFrom = saved.1
         for c in ranked.prefix(limit) {
