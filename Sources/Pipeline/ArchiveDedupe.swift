@@ -21,7 +21,8 @@ public final class ArchiveDedupe {
         self.store = store
         self.index = index
         let counts = try index.signatureCounts()
-        let signatures = SignatureIndex(expectedCount: counts.articles)
+        let signatures = SignatureIndex()
+        signatures.beginBulkLoad(expectedCount: counts.articles)
         detector = NearDuplicateDetector(parameters: parameters, index: signatures)
         detector.storedShingles = { [unowned self] key in self.storedShingles(key) }
 
@@ -41,6 +42,7 @@ public final class ArchiveDedupe {
                 signatures.insert(UnsafeBufferPointer(values), shingleCount: count, key: self.key(for: id), day: day)
             }
         }
+        signatures.finishBulkLoad()
         // Articles indexed without a signature (older index, or a reindex without one).
         var signed = 0
         for row in try index.articlesWithoutSignature() {

@@ -257,5 +257,22 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
             #expect(index.candidates(sigs[k]) == [k])
         }
         #expect(index.memoryBytes / index.count <= 1024)
+
+        // Start-up bulk load (multi-pass, region by region) finds the same.
+        let bulk = SignatureIndex()
+        bulk.multiPassFrom = 1000
+        bulk.beginBulkLoad(expectedCount: sigs.count)
+        for (k, sig) in sigs.enumerated() { bulk.insert(sig, key: UInt64(k), day: 0) }
+        #expect(bulk.candidates(sigs[5]).isEmpty || bulk.count == 3000)
+        bulk.finishBulkLoad()
+        for k in stride(from: 0, to: 3000, by: 97) {
+            #expect(bulk.candidates(sigs[k]) == [k])
+        }
+        // And keeps working incrementally afterwards.
+        var values = sigs[0].values
+        values[0] ^= 1
+        let near = Signature(values: values, shingleCount: 600)
+        bulk.insert(near, key: 9999, day: 0)
+        #expect(bulk.candidates(sigs[0]) == [0, 3000])
     }
 }
