@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
         let (config, logger) = try options.load()
         let service: Service
         do {
-            service = try Service(config: config, logger: logger)
+            service = try Service(config: config, configPath: options.configPath, logger: logger)
         } catch {
             logger.critical("startup.failed", metadata: ["reason": "\(error)"])
             throw ExitCode(1)
@@ -36,7 +36,7 @@ struct OnceCommand: ParsableCommand {
         do {
             let ingestor = try Ingestor(config: config, logger: logger)
             let inbox = try InboxProcessor(folder: InboxFolder(root: config.paths.inbox), ingestor: ingestor, logger: logger)
-            let results = try inbox.drain()
+            let results = try inbox.drain().results
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             logger.info("once.done", metadata: [
                 "stored": "\(counts[.stored] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)", "failed": "\(counts[.failed] ?? 0)",
