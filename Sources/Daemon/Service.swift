@@ -51,7 +51,8 @@ public final class Service: @unchecked Sendable {
 
     /// Starts the run loop; never returns (the process exits when stopped).
     public func runForever() -> Never {
-        control.async { @Sendable in self.startControl() }
+        // Signal handling first, so a stop request during start-up is not lost.
+        control.sync { @Sendable in self.startControl() }
         work.async { @Sendable in self.startWork() }
         dispatchMain()
     }
@@ -97,7 +98,7 @@ public final class Service: @unchecked Sendable {
             logger.critical("startup.failed", metadata: ["reason": "\(error)"])
             exit(1)
         }
-        logger.info("started", metadata: [
+        logger.notice("started", metadata: [
             "version": "\(WinnowVersion.string)", "archive": "\(config.paths.archive)", "inbox": "\(config.paths.inbox)",
             "mode": "\(config.inbox.mode.rawValue)", "feeds": "\(config.feeds.count)", "pid": "\(getpid())",
         ])

@@ -159,3 +159,21 @@ extension Array {
         stride(from: 0, to: count, by: size).map { Array(self[$0..<Swift.min($0 + size, count)]) }
     }
 }
+
+/// A short run of `scripts/crash-test` (the full one drops 2,000 files and kills 20 times).
+@Suite struct CrashSafetyTests {
+    @Test func killNineAtRandomMomentsLosesAndDuplicatesNothing() throws {
+        let script = TestWorkspace.repositoryRoot + "/scripts/crash-test"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", script, "--files", "200", "--kills", "6", "--bin", WinnowBinary.path, "--seed", "3"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+        #expect(text.contains("ok: every input accounted for exactly once"))
+    }
+}
