@@ -4,7 +4,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
 CONFIG ?= config/winnow.toml
 
-.PHONY: deps build release run once test bench clean
+.PHONY: deps build release run once test install clean
 
 ## Install the C libraries Winnow links against (Debian/Ubuntu), only when missing.
 deps:
@@ -32,6 +32,13 @@ once: release
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+
+## Install the binary, a system config and the systemd unit (run as root or with sudo).
+install: release
+	$(SUDO) install -D -m 0755 .build/release/winnow /usr/local/bin/winnow
+	[ -e /etc/winnow/winnow.toml ] || $(SUDO) install -D -m 0644 config/winnow.system.toml /etc/winnow/winnow.toml
+	$(SUDO) install -D -m 0644 systemd/winnow.service /etc/systemd/system/winnow.service
+	id winnow >/dev/null 2>&1 || $(SUDO) useradd --system --home-dir /var/lib/winnow --shell /usr/sbin/nologin winnow
 
 clean:
 	rm -rf .build var
