@@ -45,8 +45,6 @@ struct ReindexCommand: ParsableCommand {
             if !report.isClean { throw ExitCode(1) }
             return
         }
-        let progress = ProgressLine(total: 0, enabled: false)
-        _ = progress
         let tty = isatty(2) == 1
         let result = try sync.rebuild(progress: { done, total in
             if tty, done == total || done % 100 == 0 { FileHandle.standardError.write(Data("\rreindex \(done)/\(total)".utf8)) }
