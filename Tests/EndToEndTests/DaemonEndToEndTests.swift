@@ -130,6 +130,30 @@ import WinnowTestSupport
         #expect(FileManager.default.fileExists(atPath: seeds[0]))
     }
 
+    @Test func statusCommandAndMetricsFile() throws {
+        let ws = TestWorkspace()
+        let daemon = try DaemonProcess(["run", "--config", ws.configPath])
+        #expect(daemon.waitForLine { $0.contains("event=started") } != nil)
+        try FileManager.default.copyItem(atPath: seeds[0], toPath: ws.inbox + "/a.txt")
+        ws.directory.write("inbox/broken.txt", "")
+        #expect(daemon.waitForLine { $0.contains("event=stored") } != nil)
+        #expect(daemon.waitForLine { $0.contains("event=failed") } != nil)
+        let running = try WinnowBinary.run(["status", "--config", ws.configPath])
+        #expect(running.status == 0)
+        #expect(running.stdout.contains("daemon     running (pid \(daemon.process.processIdentifier)"))
+        #expect(running.stdout.contains("total      1 stored, 0 duplicates, 1 failed"))
+        #expect(running.stdout.contains("archive    1 files"))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        let stopped = try WinnowBinary.run(["status", "--config", ws.configPath])
+        #expect(stopped.stdout.contains("daemon     not running"))
+        let metrics = try String(contentsOfFile: ws.state + "/winnow.prom", encoding: .utf8)
+        #expect(metrics.contains("winnow_articles_stored_total 1\n"))
+        #expect(metrics.contains("winnow_failures_total 1\n"))
+        #expect(metrics.contains("winnow_processing_seconds_bucket{le=\"+Inf\"} 2\n"))
+        #expect(metrics.contains("winnow_processing_seconds_count 2\n"))
+    }
+
     @Test func systemdUnitVerifies() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/systemd-analyze") else { return }
         let dir = TemporaryDirectory()
