@@ -56,7 +56,8 @@ public enum DateParser {
 
     // MARK: Loose formats
 
-    static let monthNames: [String: Int] = {
+    /// Month names and abbreviations in several languages, lowercase, to month number.
+    public static let monthNames: [String: Int] = {
         var m: [String: Int] = [:]
         let lists: [[String]] = [
             ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
@@ -164,6 +165,7 @@ public enum DateParser {
 
         var year: Int?, month: Int?, day: Int?
         var hour = 0, minute = 0, second = 0, offset = 0
+        var hasTime = false
         var loose: [Int] = []
         for token in tokens {
             switch token {
@@ -176,7 +178,9 @@ public enum DateParser {
             case .number(let v, let digits, let ordinal):
                 if digits == 4, (1900...2100).contains(v), year == nil { year = v } else if ordinal, day == nil, (1...31).contains(v) { day = v } else { loose.append(v) }
             case .time(let h, let m, let s):
-                hour = h; minute = m; second = s
+                // The first time wins: `06:46 18.01.2019 (updated 07:21 18.01.2019)`.
+                guard !hasTime else { continue }
+                hour = h; minute = m; second = s; hasTime = true
             case .offset(let o):
                 offset = o
             case .numericDate(let a, let b, let c, let sep):
