@@ -1,0 +1,46 @@
+import Foundation
+import WinnowCore
+
+/// Picks the headline among the header lines.
+enum TitleFinder {
+    /// The index and cleaned text of the title, if any.
+    static func find(features: [LineFeatures], kinds: [LineKind], bodyStart: Int) -> (index: Int, title: String)? {
+        let header = 0..<bodyStart
+        let candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) }
+        if !candidates.isEmpty {
+            var counts: [String: Int] = [:]
+            for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
+            var best: (score: Int, index: Int)?
+            for i in candidates {
+                let f = features[i]
+                var score = min(f.wordCount, 18)
+                score += 4 * ((counts[TextNormalizer.normalize(stripJunkPrefix(f.text))] ?? 1) - 1)
+                if f.isAllCaps { score -= 8 }
+                if f.text.contains(" | ") || f.text.hasPrefix("|") || f.text.hasSuffix("|") { score -= 4 }
+                if f.text.hasSuffix("!") { score -= 3 }
+                if f.text.hasSuffix(".") { score -= 4 }
+                // Headlines sit right before the date, byline or body.
+                if i == candidates.last { score += 4 }
+                if best == nil || score > best!.score { best = (score, i) }
+            }
+            if let best { return (best.index, stripJunkPrefix(features[best.index].text)) }
+        }
+        // No headline in a header: the first heading opening the body, if it introduces prose.
+        for i in bodyStart..<min(features.count, bodyStart + 3)
+        where kinds[i] == .heading && (3...30).contains(features[i].wordCount) && !features[i].endsSentence
+            && i + 1 < kinds.count && kinds[i + 1] == .prose {
+            return (i, stripJunkPrefix(features[i].text))
+        }
+        return nil
+    }
+
+    /// Drops widget junk glued to a headline: `NextImg:Russia intends …` → `Russia intends …`.
+    static func stripJunkPrefix(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":") else { return text }
+        let prefix = text[..<colon]
+        let rest = text[text.index(after: colon)...]
+        guard (2...20).contains(prefix.count), prefix.allSatisfy({ $0.isLetter }),
+              let next = rest.first, !next.isWhitespace, !next.isNumber, rest.split(separator: " ").count >= 3 else { return text }
+        return String(rest)
+    }
+}
