@@ -27,7 +27,7 @@ enum LineClassifier {
         if isByline(line) { return .byline }
         if hasBoilerplatePhrase(line) || isShareBar(line) { return .boilerplate }
         // "0", "back", "| Remer,MN", "Go toTop": bits of navigation and widgets.
-        if line.wordCount <= 3, !line.endsSentence { return .boilerplate }
+        if line.wordCount <= 2, !line.endsSentence { return .boilerplate }
         if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { return .boilerplate }
         return line.isProse || line.isSentence ? .prose : .heading
     }

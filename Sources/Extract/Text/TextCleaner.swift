@@ -19,8 +19,9 @@ public enum TextCleaner {
         let title = TitleFinder.find(features: features, kinds: kinds, bodyStart: bodyStart)
         document.title = title?.title
         document.published = DateFinder.find(features: features, kinds: kinds, bodyStart: bodyStart)
-        document.author = features.prefix(bodyStart + DateFinder.linesIntoBody).lazy
-            .compactMap { LineClassifier.author(fromByline: $0.text) }.first
+        document.author = features.indices.prefix(bodyStart + DateFinder.linesIntoBody).lazy
+            .filter { kinds[$0] == .byline || kinds[$0] == .date }
+            .compactMap { LineClassifier.author(fromByline: features[$0].text) }.first
 
         var keep = keepBody(features: features, kinds: kinds, from: bodyStart)
         if let title { keep[title.index] = false }

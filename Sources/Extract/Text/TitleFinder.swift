@@ -6,21 +6,33 @@ enum TitleFinder {
     /// The index and cleaned text of the title, if any.
     static func find(features: [LineFeatures], kinds: [LineKind], bodyStart: Int) -> (index: Int, title: String)? {
         let header = 0..<bodyStart
-        let candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) }
+        var candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) }
+        // Teaser lists in the header ("Trending Now" + headlines): the headline comes after them.
+        if let lastOpener = header.last(where: { if case .opener = kinds[$0] { true } else { false } }),
+           candidates.contains(where: { $0 > lastOpener }) {
+            candidates.removeAll { $0 < lastOpener }
+        }
         if !candidates.isEmpty {
             var counts: [String: Int] = [:]
             for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
+            // Headlines sit right before the date or byline (else before the body); a
+            // sentence-case deck right under a title-case headline does not take its place.
+            let anchor = header.first(where: { i in (kinds[i] == .date || kinds[i] == .byline) && candidates.contains(where: { $0 < i }) }) ?? bodyStart
+            var nearest = candidates.last(where: { $0 < anchor }) ?? candidates[candidates.count - 1]
+            if candidates.contains(nearest - 1), features[nearest].lowercaseRatio > 0.5, features[nearest - 1].lowercaseRatio <= 0.4,
+               features[nearest - 1].wordCount >= 4, !features[nearest - 1].isAllCaps, !isMenu(features[nearest - 1].text) {
+                nearest -= 1
+            }
             var best: (score: Int, index: Int)?
             for i in candidates {
                 let f = features[i]
                 var score = min(f.wordCount, 18)
                 score += 4 * ((counts[TextNormalizer.normalize(stripJunkPrefix(f.text))] ?? 1) - 1)
                 if f.isAllCaps { score -= 8 }
-                if f.text.contains(" | ") || f.text.hasPrefix("|") || f.text.hasSuffix("|") { score -= 4 }
+                if isMenu(f.text) { score -= 4 }
                 if f.text.hasSuffix("!") { score -= 3 }
                 if f.text.hasSuffix(".") { score -= 4 }
-                // Headlines sit right before the date, byline or body.
-                if i == candidates.last { score += 4 }
+                if i == nearest { score += 4 }
                 if best == nil || score > best!.score { best = (score, i) }
             }
             if let best { return (best.index, stripJunkPrefix(features[best.index].text)) }
@@ -32,6 +44,11 @@ enum TitleFinder {
             return (i, stripJunkPrefix(features[i].text))
         }
         return nil
+    }
+
+    /// Menus and breadcrumbs: "Politik | Wirtschaft", "Home > News > World".
+    static func isMenu(_ text: String) -> Bool {
+        [" | ", " > ", " » ", " · ", " / "].contains { text.contains($0) } || text.hasPrefix("|") || text.hasSuffix("|")
     }
 
     /// Drops widget junk glued to a headline: `NextImg:Russia intends …` → `Russia intends …`.
