@@ -15,10 +15,9 @@ enum TitleFinder {
         if !candidates.isEmpty {
             var counts: [String: Int] = [:]
             for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
-            // Headlines sit right before the date or byline (else before the body); a
-            // sentence-case deck right under a title-case headline does not take its place.
-            let anchor = header.first(where: { i in (kinds[i] == .date || kinds[i] == .byline) && candidates.contains(where: { $0 < i }) }) ?? bodyStart
-            var nearest = candidates.last(where: { $0 < anchor }) ?? candidates[candidates.count - 1]
+            // The headline is the heading nearest the body (dates and bylines may sit between);
+            // a sentence-case deck right under a title-case headline does not take its place.
+            var nearest = candidates[candidates.count - 1]
             if candidates.contains(nearest - 1), features[nearest].lowercaseRatio > 0.5, features[nearest - 1].lowercaseRatio <= 0.4,
                features[nearest - 1].wordCount >= 4, !features[nearest - 1].isAllCaps, !isMenu(features[nearest - 1].text) {
                 nearest -= 1
