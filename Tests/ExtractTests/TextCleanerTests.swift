@@ -238,6 +238,65 @@ func foldWhitespace(_ s: String) -> String { s.split(whereSeparator: \.isWhitesp
         #expect(document.paragraphs.first?.hasSuffix("the night train service to three more cities from next spring, after a debate that lasted most of the afternoon and ended with a large majority.") == true)
     }
 
+    @Test func shortSentencesAndListsInsideTheBodyStay() {
+        let text = """
+            Night trains return to the north
+
+            The regional parliament voted on Thursday to extend the night train service to three more cities from next spring.
+
+            It was close.
+
+            Officials said the extension would cost about forty million euros over five years, paid from the transport budget.
+
+            The new routes are:
+            - Hamburg to Stockholm via Copenhagen
+            - Berlin to Oslo via Malmö
+            1. Munich to Narvik in summer only
+
+            Tickets go on sale in the autumn, and the operator expects the first trains to be fully booked within days.
+            Sign up for our weekly travel briefing
+            Travel news
+            """
+        let document = TextCleaner.clean(text)
+        #expect(document.paragraphs == [
+            "The regional parliament voted on Thursday to extend the night train service to three more cities from next spring.",
+            "It was close.",
+            "Officials said the extension would cost about forty million euros over five years, paid from the transport budget.",
+            "The new routes are:",
+            "- Hamburg to Stockholm via Copenhagen",
+            "- Berlin to Oslo via Malmö",
+            "1. Munich to Narvik in summer only",
+            "Tickets go on sale in the autumn, and the operator expects the first trains to be fully booked within days.",
+        ])
+    }
+
+    @Test func shortParagraphStyleKeepsItsLastParagraphs() {
+        let text = """
+            Night trains return to the north
+
+            The regional parliament voted on Thursday to extend the night train service to three more cities.
+
+            The vote was close.
+
+            Officials cheered as the result was announced.
+
+            Tickets will go on sale in the autumn.
+            Follow us on Instagram
+            """
+        let document = TextCleaner.clean(text)
+        #expect(document.paragraphs.count == 4)
+        #expect(document.paragraphs.last == "Tickets will go on sale in the autumn.")
+        #expect(!document.text.contains("Instagram"))
+    }
+
+    @Test func sloganAboveTheHeadlineIsNotBody() {
+        let text = "The Harbour Courier\nIndependent local journalism for the harbour towns since 1921, every day of the week.\n\nNight trains return to the north\n\n" + Self.body
+        let document = TextCleaner.clean(text)
+        #expect(document.title == "Night trains return to the north")
+        #expect(document.paragraphs.count == 2)
+        #expect(!document.text.contains("Independent local journalism"))
+    }
+
     @Test func pastedArticlesKeepBothBodies() throws {
         let text = try String(contentsOfFile: TestPaths.repositoryRoot + "/seeds/002_72365124378c0152.txt", encoding: .utf8)
         let document = TextCleaner.clean(text)

@@ -37,7 +37,8 @@ public enum BoilerplateVocabulary {
     public static let lineLabels: [String] = [
         "source", "sources", "via", "related", "also read", "read more", "read also", "see also", "more", "watch",
         "listen", "read", "photo", "photos", "image", "images", "image source", "picture", "credit", "credits",
-        "photo credit", "illustration", "video", "tags", "topics", "filed under", "categories", "category",
+        "photo credit", "image credit", "picture credit", "courtesy", "illustration", "video", "tags", "topics",
+        "filed under", "categories", "category",
         "quelle", "lesen sie auch", "mehr dazu", "foto", "fotos", "bild", "bildquelle", "lire aussi", "à lire aussi",
         "crédit photo", "crédits photo", "source :", "fuente", "leer más", "ver también", "fonte", "leggi anche",
     ]

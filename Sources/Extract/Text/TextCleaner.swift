@@ -13,7 +13,7 @@ public enum TextCleaner {
         let lines = TextLines.split(text)
         let features = lines.map(LineFeatures.init)
         let kinds = features.map(LineClassifier.classify)
-        let bodyStart = TextZones.bodyStart(kinds)
+        let bodyStart = TextZones.bodyStart(kinds, features)
 
         var document = ExtractedDocument()
         let title = TitleFinder.find(features: features, kinds: kinds, bodyStart: bodyStart)
@@ -58,16 +58,55 @@ public enum TextCleaner {
             case .prose:
                 keep[i] = true
             case .heading:
-                keep[i] = i + 1 < kinds.count && kinds[i + 1] == .prose && features[i + 1].endsSentence
+                keep[i] = introducesProse(i, features: features, kinds: kinds) || isShortSentenceInProse(i, features: features, kinds: kinds)
             default:
                 break
             }
         }
+        keepBulletLists(&keep, features: features, kinds: kinds, from: start)
         return keep
     }
 
+    /// A subheading: the next line is a finished paragraph.
+    static func introducesProse(_ i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
+        i + 1 < kinds.count && kinds[i + 1] == .prose && features[i + 1].endsSentence
+    }
+
+    /// "It's over." between two paragraphs: a short sentence of running text.
+    static func isShortSentenceInProse(_ i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
+        let f = features[i]
+        return f.endsSentence && f.wordCount >= 3 && f.lowercaseRatio >= 0.5
+            && i > 0 && kinds[i - 1] == .prose && i + 1 < kinds.count && kinds[i + 1] == .prose
+    }
+
+    /// Bullet lists between paragraphs ("- item", "• item", "1. item") are body text, and so
+    /// is the line ending with ":" that introduces them.
+    static func keepBulletLists(_ keep: inout [Bool], features: [LineFeatures], kinds: [LineKind], from start: Int) {
+        var i = start
+        while i < kinds.count {
+            guard kinds[i] == .heading || kinds[i] == .prose, isBullet(features[i].text) else { i += 1; continue }
+            var end = i
+            while end + 1 < kinds.count, kinds[end + 1] == .heading || kinds[end + 1] == .prose, isBullet(features[end + 1].text) { end += 1 }
+            let before = i - 1
+            let introduced = before >= start && (keep[before] || features[before].text.hasSuffix(":"))
+            let followed = end + 1 < kinds.count && kinds[end + 1] == .prose && keep[end + 1]
+            if end > i, introduced, followed {
+                for j in i...end { keep[j] = true }
+                if before >= start, features[before].text.hasSuffix(":"), kinds[before] == .heading { keep[before] = true }
+            }
+            i = end + 1
+        }
+    }
+
+    static func isBullet(_ text: String) -> Bool {
+        guard text.split(separator: " ").count >= 3 else { return false }
+        if ["- ", "• ", "* ", "– ", "· ", "▪ "].contains(where: { text.hasPrefix($0) }) { return true }
+        let digits = text.prefix(while: \.isNumber)
+        return (1...2).contains(digits.count) && [". ", ") "].contains(where: { text.dropFirst(digits.count).hasPrefix($0) })
+    }
+
     static func resumesBody(at i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
-        func solid(_ j: Int) -> Bool { j < kinds.count && kinds[j] == .prose && features[j].isCompleteParagraph && features[j].wordCount >= 15 }
+        func solid(_ j: Int) -> Bool { j < kinds.count && kinds[j] == .prose && features[j].isCompleteParagraph }
         return solid(i) && solid(i + 1)
     }
 }
