@@ -117,6 +117,7 @@ func foldWhitespace(_ s: String) -> String { s.split(whereSeparator: \.isWhitesp
         ("Posted on September 14, 2023 by Marta", "2023-09-14T00:00:00Z"),
         ("12.03.2024, 14:30 Uhr", "2024-03-12T14:30:00Z"),
         ("Publié le 5 mars 2024 à 10h15, mis à jour à 12h40", "2024-03-05T00:00:00Z"),
+        ("Wed 22 May 2024 18.21 BST", "2024-05-22T17:21:00Z"),
     ])
     func headerDateBecomesPublished(_ line: String, _ expected: String) {
         for text in ["Site Name Here\n\(line)\n\nNight trains return to the north\n\n" + Self.body,

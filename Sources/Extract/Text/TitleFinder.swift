@@ -15,13 +15,11 @@ enum TitleFinder {
         if !candidates.isEmpty {
             var counts: [String: Int] = [:]
             for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
-            // The headline is the heading nearest the body (dates and bylines may sit between);
-            // a sentence-case deck right under a title-case headline does not take its place.
-            var nearest = candidates[candidates.count - 1]
-            if candidates.contains(nearest - 1), features[nearest].lowercaseRatio > 0.5, features[nearest - 1].lowercaseRatio <= 0.4,
-               features[nearest - 1].wordCount >= 4, !features[nearest - 1].isAllCaps, !isMenu(features[nearest - 1].text) {
-                nearest -= 1
-            }
+            // A deck (standfirst) right under the headline is not the headline.
+            let decks = Set(candidates.filter { isDeck($0, candidates: candidates, features: features) })
+            candidates.removeAll { decks.contains($0) }
+            // The headline is the heading nearest the body (dates and bylines may sit between).
+            let nearest = candidates[candidates.count - 1]
             var best: (score: Int, index: Int)?
             for i in candidates {
                 let f = features[i]
@@ -43,6 +41,17 @@ enum TitleFinder {
             return (i, stripJunkPrefix(features[i].text))
         }
         return nil
+    }
+
+    /// A sentence-case line right under a headline candidate that is title-case, or clearly
+    /// shorter: "Acme Opens New Centre" / "Facility will employ 250 engineers …".
+    static func isDeck(_ c: Int, candidates: [Int], features: [LineFeatures]) -> Bool {
+        let p = c - 1
+        guard candidates.contains(p) else { return false }
+        let (head, deck) = (features[p], features[c])
+        guard deck.lowercaseRatio > 0.5, !head.isAllCaps, !isMenu(head.text), !head.text.hasSuffix("!") else { return false }
+        if head.lowercaseRatio <= 0.4, head.wordCount >= 4 { return true }
+        return head.wordCount >= 6 && deck.wordCount >= 12 && deck.wordCount > head.wordCount + 2
     }
 
     /// Menus and breadcrumbs: "Politik | Wirtschaft", "Home > News > World".
