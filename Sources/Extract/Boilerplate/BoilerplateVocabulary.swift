@@ -29,7 +29,18 @@ public enum BoilerplateVocabulary {
         "sign in", "log in", "download the app", "get the app", "listen to this article", "back to top", "skip to content",
         "skip to main content", "read the full article", "read the full story", "teilen", "jetzt abonnieren",
         "alle rechte vorbehalten", "partager", "s'abonner", "inscrivez-vous", "tous droits réservés", "compartir",
-        "todos los derechos reservados", "like this:", "loading...", "powered by",
+        "todos los derechos reservados", "like this:", "loading...", "powered by", "unsubscribe", "view in browser",
+        "view this email in your browser", "forward to a friend", "manage preferences", "update your preferences",
+    ]
+
+    /// Boilerplate that comes as whole sentences (comment forms, mail footers, copyright and
+    /// consent notices, sign-offs): a line containing one is dropped even when it reads like prose.
+    public static let sentencePhrases: [String] = [
+        "your email address will not be published", "required fields are marked", "you received this email",
+        "you are receiving this email", "you are receiving this because", "this email was sent to", "all rights reserved",
+        "may not be published, broadcast, rewritten or redistributed", "we use cookies", "by continuing to use this site",
+        "thanks for reading", "if you enjoyed this", "sign up for our newsletter", "this article originally appeared",
+        "this story was originally published", "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados",
     ]
 
     /// Labels that open a one-line pointer or credit ("SOURCE: www.example.com", "RELATED: Other headline",

@@ -37,8 +37,9 @@ enum LineClassifier {
     /// Sponsor, ad, subscribe, comment, share and cookie phrases. Only lines that are short
     /// or not shaped like a sentence count: body text that merely mentions a sponsor stays.
     static func hasBoilerplatePhrase(_ line: LineFeatures) -> Bool {
-        if line.wordCount >= 10, line.isSentence { return false }
         if line.wordCount > 40 { return false }
+        if BoilerplateVocabulary.sentencePhrases.contains(where: { line.contains(phrase: $0) }) { return true }
+        if line.wordCount >= 10, line.isSentence { return false }
         return BoilerplateVocabulary.linePhrases.contains { line.contains(phrase: $0) }
     }
 
