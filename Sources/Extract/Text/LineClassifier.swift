@@ -38,9 +38,10 @@ enum LineClassifier {
     /// or not shaped like a sentence count: body text that merely mentions a sponsor stays.
     static func hasBoilerplatePhrase(_ line: LineFeatures) -> Bool {
         if line.wordCount > 40 { return false }
-        if BoilerplateVocabulary.sentencePhrases.contains(where: { line.contains(phrase: $0) }) { return true }
+        let bytes = Array(line.lower.utf8)
+        if PhraseMatcher.sentencePhrases.matches(bytes) { return true }
         if line.wordCount >= 10, line.isSentence { return false }
-        return BoilerplateVocabulary.linePhrases.contains { line.contains(phrase: $0) }
+        return PhraseMatcher.linePhrases.matches(bytes)
     }
 
     /// "SOURCE: www.voanews.com", "RELATED: headline", "ALSO READ-Headline", "Photo: Agency".

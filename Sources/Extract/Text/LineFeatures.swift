@@ -54,15 +54,8 @@ struct LineFeatures {
     /// A finished body paragraph: prose that ends with a full stop, not a cut-off teaser.
     var isCompleteParagraph: Bool { isProse && endsSentence }
 
-    /// Whether the line contains `phrase` starting at a word boundary.
+    /// Whether the line contains `phrase` (lowercase) starting at a word boundary.
     func contains(phrase: String) -> Bool {
-        var searchRange = lower.startIndex..<lower.endIndex
-        while let found = lower.range(of: phrase, range: searchRange) {
-            if found.lowerBound == lower.startIndex { return true }
-            let before = lower[lower.index(before: found.lowerBound)]
-            if !before.isLetter && !before.isNumber { return true }
-            searchRange = found.upperBound..<lower.endIndex
-        }
-        return false
+        PhraseMatcher([phrase]).matches(Array(lower.utf8))
     }
 }

@@ -23,7 +23,7 @@ enum TextLines {
             for line in block {
                 if current.isEmpty {
                     current = line
-                } else if current.count >= 45 {
+                } else if current.utf8.count >= 45 {
                     current += " " + line
                 } else {
                     out.append(current)
@@ -41,8 +41,11 @@ enum TextLines {
         guard let longest = lengths.max(), longest <= 100 else { return false }
         let longer = lengths.filter { $0 >= 40 }
         guard longer.count >= 4 else { return false }
-        let near = longer.filter { $0 >= longest - 20 }
-        return near.count * 10 >= longer.count * 6
+        let near = lines.filter { $0.count >= 40 && $0.count >= longest - 20 }
+        guard near.count * 10 >= longer.count * 6 else { return false }
+        // Wrapped lines break mid-sentence; one-line paragraphs end with a full stop.
+        let open = near.filter { line in !(line.last.map { ".!?\"”:;)".contains($0) } ?? false) }
+        return open.count * 10 >= near.count * 5
     }
 
     /// Collapses runs of whitespace (including no-break spaces) to one space and trims.

@@ -16,7 +16,8 @@ enum TitleFinder {
             var counts: [String: Int] = [:]
             for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
             // A deck (standfirst) right under the headline is not the headline.
-            let decks = Set(candidates.filter { isDeck($0, candidates: candidates, features: features) })
+            let candidateSet = Set(candidates)
+            let decks = Set(candidates.filter { isDeck($0, candidates: candidateSet, features: features) })
             candidates.removeAll { decks.contains($0) }
             // The headline is the heading nearest the body (dates and bylines may sit between).
             let nearest = candidates[candidates.count - 1]
@@ -45,7 +46,7 @@ enum TitleFinder {
 
     /// A sentence-case line right under a headline candidate that is title-case, or clearly
     /// shorter: "Acme Opens New Centre" / "Facility will employ 250 engineers …".
-    static func isDeck(_ c: Int, candidates: [Int], features: [LineFeatures]) -> Bool {
+    static func isDeck(_ c: Int, candidates: Set<Int>, features: [LineFeatures]) -> Bool {
         let p = c - 1
         guard candidates.contains(p) else { return false }
         let (head, deck) = (features[p], features[c])
