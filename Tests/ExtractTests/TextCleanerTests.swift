@@ -298,6 +298,19 @@ func foldWhitespace(_ s: String) -> String { s.split(whereSeparator: \.isWhitesp
         #expect(!document.text.contains("Independent local journalism"))
     }
 
+    @Test func oneLineParagraphsWithoutBlankLinesAreNotJoined() {
+        let text = """
+            Night trains return to the north
+            The regional parliament voted on Thursday to extend the night train service.
+            Officials said the extension would cost about forty million euros in total.
+            The first trains on the new routes are expected to run in April next year.
+            Rail unions welcomed the decision but asked for more staff on the trains.
+            """
+        let document = TextCleaner.clean(text)
+        #expect(document.title == "Night trains return to the north")
+        #expect(document.paragraphs.count == 4)
+    }
+
     @Test func pastedArticlesKeepBothBodies() throws {
         let text = try String(contentsOfFile: TestPaths.repositoryRoot + "/seeds/002_72365124378c0152.txt", encoding: .utf8)
         let document = TextCleaner.clean(text)

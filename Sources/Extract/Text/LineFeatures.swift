@@ -54,8 +54,4 @@ struct LineFeatures {
     /// A finished body paragraph: prose that ends with a full stop, not a cut-off teaser.
     var isCompleteParagraph: Bool { isProse && endsSentence }
 
-    /// Whether the line contains `phrase` (lowercase) starting at a word boundary.
-    func contains(phrase: String) -> Bool {
-        PhraseMatcher([phrase]).matches(Array(lower.utf8))
-    }
 }

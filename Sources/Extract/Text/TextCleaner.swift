@@ -4,10 +4,12 @@ import WinnowCore
 /// Cleans plain-text clippings (copied web pages): finds title and date, drops boilerplate.
 ///
 /// Each line is classified from its own shape (``LineClassifier``): prose, heading, date,
-/// byline, block opener or boilerplate. The header (before the first run of prose) yields
-/// the title and date and is otherwise dropped; block openers ("Don't Miss", "Leave a Reply")
-/// drop the teasers or comments after them; the footer after the last finished paragraph is
-/// trimmed; repeated lines are kept once.
+/// byline, block opener or boilerplate. The header (``TextZones/bodyStart(_:_:)``: up to the
+/// first prose line that is not a slogan above the headline) yields the title
+/// (``TitleFinder``) and date (``DateFinder``) and is otherwise dropped; block openers
+/// (``BlockOpeners``: "Don't Miss", "Leave a Reply") drop the teasers or comments after them;
+/// the footer after the last finished paragraph is trimmed; repeated lines are kept once.
+/// The phrases come from ``BoilerplateVocabulary``, shared with the HTML extractor.
 public enum TextCleaner {
     public static func clean(_ text: String) -> ExtractedDocument {
         let lines = TextLines.split(text)
