@@ -12,9 +12,17 @@ import WinnowCore
 /// The phrases come from ``BoilerplateVocabulary``, shared with the HTML extractor.
 public enum TextCleaner {
     public static func clean(_ text: String) -> ExtractedDocument {
+        clean(text, recurring: nil)
+    }
+
+    /// Cleans `text`, also dropping lines that recur across the source's other clippings.
+    public static func clean(_ text: String, recurring: RecurringLines?) -> ExtractedDocument {
         let lines = TextLines.split(text)
         let features = lines.map(LineFeatures.init)
-        let kinds = features.map(LineClassifier.classify)
+        var kinds = features.map(LineClassifier.classify)
+        if let recurring {
+            for i in lines.indices where recurring.isRecurring(lines[i]) { kinds[i] = .boilerplate }
+        }
         let bodyStart = TextZones.bodyStart(kinds, features)
 
         var document = ExtractedDocument()
