@@ -47,9 +47,9 @@ let package = Package(
             name: "WinnowTestSupport",
             dependencies: ["WinnowCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
