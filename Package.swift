@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "WinnowCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Fetch", dependencies: ["CCurl", "WinnowCore"]),
         .target(name: "Extract", dependencies: ["CLibXML2", "WinnowCore"]),
-        .target(name: "Feeds", dependencies: ["CLibXML2", "WinnowCore", "Extract"]),
+        .target(
+            name: "Feeds",
+            dependencies: ["CLibXML2", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
+                           .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
         .target(name: "Archive", dependencies: ["CSQLite", "WinnowCore", "Dedupe"]),
         .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive"]),
@@ -50,6 +53,8 @@ let package = Package(
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "WinnowTestSupport"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
