@@ -91,7 +91,7 @@ public final class HTTPClient: @unchecked Sendable {
             let waitMs = startEligible()
             var running: Int32 = 0
             curl_multi_perform(multi, &running)
-            collectFinished()
+            if collectFinished() > 0 && !waiting.isEmpty { continue }  // a slot freed: start the next at once
             var numfds: Int32 = 0
             let timeout = active.isEmpty ? min(waitMs, 1000) : min(waitMs, 200)
             curl_multi_poll(multi, nil, 0, Int32(timeout), &numfds)
@@ -143,7 +143,9 @@ public final class HTTPClient: @unchecked Sendable {
         return nextWait
     }
 
-    private func collectFinished() {
+    @discardableResult
+    private func collectFinished() -> Int {
+        var count = 0
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard winnow_msg_is_done(message) != 0, let easy = winnow_msg_easy(message) else { continue }
@@ -155,7 +157,9 @@ public final class HTTPClient: @unchecked Sendable {
             let result = transfer.result(code: code)
             transfer.cleanup()
             transfer.finish(result)
+            count += 1
         }
+        return count
     }
 }
 

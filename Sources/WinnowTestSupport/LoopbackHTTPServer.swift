@@ -43,7 +43,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     private let listener: Int32
     private let handler: Handler
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var openConnections = Set<Int32>()
     private var exchanges: [Exchange] = []
     private var stopped = false
@@ -182,7 +182,20 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private func record(_ exchange: Exchange) {
         lock.lock()
         exchanges.append(exchange)
+        lock.broadcast()
         lock.unlock()
+    }
+
+    /// Waits (up to `timeout`, a safety net) until `predicate` holds for the exchange log.
+    @discardableResult
+    public func waitUntil(timeout: TimeInterval = 30, _ predicate: ([Exchange]) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while !predicate(exchanges) {
+            if !lock.wait(until: deadline) { return predicate(exchanges) }
+        }
+        return true
     }
 
     private func isNotModified(_ request: Request, _ headers: [String: String]) -> Bool {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Daemon
+import Dispatch
+import Feeds
 import Foundation
 import Inbox
 import Pipeline
@@ -31,6 +33,9 @@ struct OnceCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @Flag(name: .long, help: "Poll every feed, not only those due.")
+    var allFeeds = false
+
     func run() throws {
         let (config, logger) = try options.load()
         do {
@@ -40,6 +45,17 @@ struct OnceCommand: ParsableCommand {
             let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
             logger.info("once.done", metadata: [
                 "stored": "\(counts[.stored] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)", "failed": "\(counts[.failed] ?? 0)",
+            ])
+            // Feeds: after the inbox, every due feed (all with --all-feeds), on one ingest queue.
+            let feeds = FeedService(config: config, ingestor: ingestor, ingestQueue: DispatchQueue(label: "winnow.ingest"), logger: logger)
+            let polls = feeds.pollAllDue(wait: true, force: allFeeds)
+            let stopped = DispatchSemaphore(value: 0)
+            feeds.stop { @Sendable in stopped.signal() }
+            stopped.wait()
+            logger.info("once.feeds", metadata: [
+                "polled": "\(polls.count)", "failed": "\(polls.filter { !$0.ok }.count)",
+                "new": "\(polls.reduce(0) { $0 + $1.newEntries })", "stored": "\(polls.reduce(0) { $0 + $1.stored })",
+                "duplicates": "\(polls.reduce(0) { $0 + $1.duplicates })", "entries_failed": "\(polls.reduce(0) { $0 + $1.failedEntries })",
             ])
         } catch {
             logger.critical("once.failed", metadata: ["reason": "\(error)"])
