@@ -98,13 +98,92 @@ public enum FeedParser {
         if strict.error == nil, let feed = strict.feed { return feed }
         let recovered = XMLFeedReader.run(prepared.bytes, url: url, encoding: prepared.encoding,
                                           options: options | Int32(XML_PARSE_RECOVER.rawValue))
-        let candidates = [strict, recovered].filter { $0.feed != nil }
+        var candidates = [strict, recovered].filter { $0.feed != nil }
+        if let salvaged = salvage(prepared.bytes, url: url, encoding: prepared.encoding, options: options) {
+            var feed = salvaged
+            feed.title = feed.title ?? candidates.first?.feed?.title
+            candidates.append((feed, nil))
+        }
         guard var best = candidates.max(by: { ($0.feed?.entries.count ?? 0) < ($1.feed?.entries.count ?? 0) })?.feed else {
             throw FeedParseError(strict.error ?? recovered.error ?? "not a feed")
         }
         if best.entries.isEmpty, let error = strict.error { throw FeedParseError(error) }
         if let error = strict.error { best.warnings.append(error + "; kept \(best.entries.count) entries") }
         return best
+    }
+}
+
+extension FeedParser {
+    /// Per-entry salvage for broken documents: every `<item>`/`<entry>` is cut out and parsed
+    /// on its own inside a copy of the root element (so namespaces still resolve); the ones
+    /// that parse are kept.
+    static func salvage(_ bytes: [UInt8], url: String, encoding: String?, options: Int32) -> ParsedFeed? {
+        guard bytes.count < 64 << 20 else { return nil }
+        // The root start tag.
+        var i = 0
+        var rootStart: Int?
+        while i + 1 < bytes.count {
+            if bytes[i] == UInt8(ascii: "<"), bytes[i + 1] != UInt8(ascii: "?"), bytes[i + 1] != UInt8(ascii: "!") { rootStart = i; break }
+            i += 1
+        }
+        guard let rootStart, let rootEnd = bytes[rootStart...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let rootTag = Array(bytes[rootStart...rootEnd])
+        let rootName = String(decoding: rootTag.dropFirst().prefix { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != UInt8(ascii: ">") && $0 != UInt8(ascii: "/") }, as: UTF8.self)
+        let local = rootName.split(separator: ":").last.map(String.init) ?? rootName
+        let item: String
+        var open = rootTag, close: [UInt8]
+        switch local {
+        case "rss":
+            item = "item"
+            open += Array("<channel>".utf8)
+            close = Array("</channel></\(rootName)>".utf8)
+        case "RDF":
+            item = "item"
+            close = Array("</\(rootName)>".utf8)
+        case "feed":
+            item = "entry"
+            close = Array("</\(rootName)>".utf8)
+        default:
+            return nil
+        }
+        if rootTag.count >= 2, rootTag[rootTag.count - 2] == UInt8(ascii: "/") { return nil }
+        let startPattern = Array("<\(item)".utf8), endPattern = Array("</\(item)>".utf8)
+        func find(_ pattern: [UInt8], from: Int) -> Int? {
+            var k = from
+            while k + pattern.count <= bytes.count {
+                if bytes[k] == pattern[0], bytes[k..<(k + pattern.count)].elementsEqual(pattern) {
+                    if pattern == startPattern {
+                        let next = k + pattern.count < bytes.count ? bytes[k + pattern.count] : 0
+                        if next == 0x20 || next == UInt8(ascii: ">") || next == 0x0A || next == 0x09 || next == 0x0D { return k }
+                    } else {
+                        return k
+                    }
+                }
+                k += 1
+            }
+            return nil
+        }
+        var feed = ParsedFeed(format: local == "feed" ? .atom : (local == "RDF" ? .rdf : .rss))
+        var position = rootEnd + 1
+        var chunks = 0
+        while let start = find(startPattern, from: position), chunks < 10_000 {
+            chunks += 1
+            let nextStart = find(startPattern, from: start + startPattern.count)
+            var end: Int
+            var chunk: [UInt8]
+            if let e = find(endPattern, from: start), nextStart.map({ e < $0 }) ?? true {
+                end = e + endPattern.count
+                chunk = Array(bytes[start..<end])
+            } else {
+                end = nextStart ?? bytes.count
+                chunk = Array(bytes[start..<end]) + endPattern
+            }
+            position = end
+            let one = XMLFeedReader.run(open + chunk + close, url: url, encoding: encoding,
+                                        options: options | Int32(XML_PARSE_RECOVER.rawValue))
+            if let entry = one.feed?.entries.first { feed.entries.append(entry) }
+        }
+        return feed.entries.isEmpty ? nil : feed
     }
 }
 
