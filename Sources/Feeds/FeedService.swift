@@ -160,7 +160,7 @@ public final class FeedService: @unchecked Sendable {
         queue.async { @Sendable in
             self.refreshSources {
                 let now = self.clock()
-                for url in self.sources.keys.sorted() where !self.polling.contains(url) {
+                for url in self.sources.keys.sorted() where !self.polling.contains(url) && !self.stopping {
                     let due = self.records[url]?.nextDue.map { $0 <= now } ?? true
                     guard force || due else { continue }
                     group.enter()
