@@ -34,6 +34,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         /// Body bytes the server managed to write before the response ended or the client left.
         public var bodyBytesSent: Int
         public var bodyBytesIntended: Int
+        /// False while the response is still being written. A plain `.respond` is logged
+        /// before its body is written (as if fully sent, corrected if the client leaves), so a
+        /// client that has the whole response always finds its exchange in the log.
+        public var complete: Bool
     }
 
     public typealias Handler = @Sendable (Request) -> Behavior
@@ -127,6 +131,8 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             if isNotModified(request, headers) { code = 304; body = [] }
             status = code
             intended = body.count
+            let slot = record(Exchange(request: request, status: code, bodyBytesSent: body.count, bodyBytesIntended: body.count,
+                                       complete: false))
             if chunked {
                 headers["Transfer-Encoding"] = "chunked"
                 guard writeHead(fd, code, headers) else { break }
@@ -140,11 +146,12 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
                 _ = writeAll(fd, Array("0\r\n\r\n".utf8))
             } else {
                 headers["Content-Length"] = "\(body.count)"
-                guard writeHead(fd, code, headers) else { break }
-                if request.method != "HEAD", writeAll(fd, body) { sent = body.count }
+                if writeHead(fd, code, headers), request.method != "HEAD", writeAll(fd, body) { sent = body.count }
             }
+            update(slot, sent)
+            return
         case .hang:
-            record(Exchange(request: request, status: 0, bodyBytesSent: 0, bodyBytesIntended: 0))
+            record(Exchange(request: request, status: 0, bodyBytesSent: 0, bodyBytesIntended: 0, complete: true))
             stopSignal.wait()
             return
         case .drip(var headers, let body, let chunk, let pause):
@@ -176,12 +183,23 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
                 sent += n
             }
         }
-        record(Exchange(request: request, status: status, bodyBytesSent: sent, bodyBytesIntended: intended))
+        record(Exchange(request: request, status: status, bodyBytesSent: sent, bodyBytesIntended: intended, complete: true))
     }
 
-    private func record(_ exchange: Exchange) {
+    @discardableResult
+    private func record(_ exchange: Exchange) -> Int {
         lock.lock()
         exchanges.append(exchange)
+        let slot = exchanges.count - 1
+        lock.broadcast()
+        lock.unlock()
+        return slot
+    }
+
+    private func update(_ slot: Int, _ sent: Int) {
+        lock.lock()
+        exchanges[slot].bodyBytesSent = sent
+        exchanges[slot].complete = true
         lock.broadcast()
         lock.unlock()
     }

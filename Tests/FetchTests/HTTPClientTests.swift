@@ -191,7 +191,7 @@ import WinnowTestSupport
                 return
             }
             #expect(error.kind == .tooLarge)
-            #expect(server.waitUntil { $0.contains { $0.request.path == "/flood" } })
+            #expect(server.waitUntil { $0.contains { $0.request.path == "/flood" && $0.complete } })
             let sent = try #require(server.requests(path: "/flood").first).bodyBytesSent
             #expect(sent < total)
         }
@@ -205,7 +205,7 @@ import WinnowTestSupport
                 return
             }
             #expect(error.kind == .tooLarge)
-            #expect(server.waitUntil { $0.contains { $0.request.path == "/big" } })
+            #expect(server.waitUntil { $0.contains { $0.request.path == "/big" && $0.complete } })
             let exchange = try #require(server.requests(path: "/big").first)
             #expect(exchange.bodyBytesSent < 8 * 1024 * 1024)
         }
