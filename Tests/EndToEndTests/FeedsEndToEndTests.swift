@@ -106,3 +106,28 @@ import WinnowTestSupport
         #expect(ws.directory.files(under: "archive").filter { $0.hasSuffix(".md") }.count == 4)
     }
 }
+
+@Suite struct FeedsCrashEndToEndTests {
+    @Test func killedMidFeedLosesNothingAndStoresNothingTwice() throws {
+        let routes = Routes()
+        let server = try LoopbackHTTPServer(handler: routes.handler)
+        defer { server.stop() }
+        let url = FeedFixtures.serveFeed(routes, base: server.baseURL, path: "/crash.xml", count: 5, seed: 60)
+        let ws = TestWorkspace(extra: FeedsEndToEndTests.feedsConfig([url]))
+        // Dies (SIGKILL) right after the first article file is written, before it is indexed.
+        let crashed = try WinnowBinary.run(["once", "--config", ws.configPath], environment: ["WINNOW_FAULT": "after-article-write"])
+        #expect(crashed.status != 0)
+        #expect(ws.directory.files(under: "archive").filter { $0.hasSuffix(".md") }.count == 1)
+
+        let resumed = try WinnowBinary.run(["once", "--config", ws.configPath])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        // The feed itself was recorded before the crash (304 now), the pending entries are finished.
+        #expect(resumed.stderr.contains("status=304"))
+        #expect(ws.directory.files(under: "archive").filter { $0.hasSuffix(".md") }.count == 5)
+        #expect(!resumed.stderr.contains("event=duplicate"))
+        let check = try WinnowBinary.run(["reindex", "--check", "--config", ws.configPath])
+        #expect(check.status == 0, "\(check.stdout)")
+        let table = try WinnowBinary.run(["feeds", "--config", ws.configPath])
+        #expect(table.lines.dropFirst().first?.contains(" ok ") == true)
+    }
+}
