@@ -86,6 +86,9 @@ public final class FeedService: @unchecked Sendable {
     private var sources: [String: FeedSource] = [:]
     private var records: [String: FeedRecord] = [:]
     private var polling: Set<String> = []
+    /// Feeds with entries an interrupted run left pending: polled at once (a cheap
+    /// conditional GET) so those entries are finished without waiting for the schedule.
+    private var resume: Set<String> = []
     private var timer: DispatchSourceTimer?
     private var stopping = false
     private var prepared = false
@@ -161,7 +164,7 @@ public final class FeedService: @unchecked Sendable {
             self.refreshSources {
                 let now = self.clock()
                 for url in self.sources.keys.sorted() where !self.polling.contains(url) && !self.stopping {
-                    let due = self.records[url]?.nextDue.map { $0 <= now } ?? true
+                    let due = self.resume.contains(url) || (self.records[url]?.nextDue.map { $0 <= now } ?? true)
                     guard force || due else { continue }
                     group.enter()
                     self.poll(url) { @Sendable result in
@@ -193,15 +196,21 @@ public final class FeedService: @unchecked Sendable {
         let needsPrepare = !prepared
         ingestQueue.async { @Sendable in
             var loaded: [FeedRecord] = []
+            var pending = Set<String>()
             do {
-                if needsPrepare { try self.ingestor.index.prepareFeedTables() }
+                if needsPrepare {
+                    try self.ingestor.index.prepareFeedTables()
+                    pending = try self.ingestor.index.feedsWithPendingEntries()
+                }
                 loaded = try self.ingestor.index.feedRecords()
             } catch {
                 self.logger.error("feeds.state_unreadable", metadata: ["reason": "\(error)"])
             }
             let stored = loaded
+            let resume = pending
             self.queue.async { @Sendable in
                 self.prepared = true
+                self.resume.formUnion(resume)
                 var sources: [String: FeedSource] = [:]
                 for record in stored where record.imported {
                     sources[record.url] = FeedSource(url: record.url, name: record.title, imported: true)
@@ -226,7 +235,7 @@ public final class FeedService: @unchecked Sendable {
         guard !stopping else { return }
         let now = clock()
         for (url, record) in records where !polling.contains(url) && sources[url] != nil {
-            if record.nextDue.map({ $0 <= now }) ?? true {
+            if resume.contains(url) || (record.nextDue.map({ $0 <= now }) ?? true) {
                 poll(url) { @Sendable _ in }
             }
         }
@@ -241,6 +250,7 @@ public final class FeedService: @unchecked Sendable {
             return
         }
         polling.insert(url)
+        resume.remove(url)
         inFlight.enter()
         let record = records[url] ?? FeedRecord(url: url)
         let config = self.config

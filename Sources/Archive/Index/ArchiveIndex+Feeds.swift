@@ -196,6 +196,13 @@ extension ArchiveIndex {
                       .text(date.rfc3339), .text(feedURL), .text(key)])
     }
 
+    /// Feeds with entries left `pending` (by an interrupted run).
+    public func feedsWithPendingEntries() throws -> Set<String> {
+        var urls = Set<String>()
+        try database.prepare("SELECT DISTINCT feed_url FROM entries WHERE status = 'pending'").query { urls.insert($0.string(0)!) }
+        return urls
+    }
+
     /// Entry counts by status for a feed.
     public func entryCounts(feedURL: String) throws -> [String: Int] {
         var counts: [String: Int] = [:]
