@@ -64,8 +64,9 @@ final class Harness: @unchecked Sendable {
     init(configure: (inout Config) -> Void = { _ in }) throws {
         server = try LoopbackHTTPServer(handler: routes.handler)
         config = Config(archive: directory.path + "/archive", inbox: directory.path + "/inbox", state: directory.path + "/state")
-        config.fetch.connectTimeoutSeconds = 2
-        config.fetch.timeoutSeconds = 1
+        // Generous for real fetches on a loaded machine; the hang/drip cases simply wait it out.
+        config.fetch.connectTimeoutSeconds = 5
+        config.fetch.timeoutSeconds = 5
         config.fetch.hostDelayMilliseconds = 0
         config.fetch.maxBodyBytes = 200_000
         config.schedule.jitterPercent = 0
@@ -151,7 +152,7 @@ final class Harness: @unchecked Sendable {
         h.routes["/e503.xml"] = .respond(status: 503, headers: ["Retry-After": "7200"], body: [])
         h.routes["/e429.xml"] = .respond(status: 429, headers: ["Retry-After": "30"], body: [])
         h.routes["/hang.xml"] = .hang
-        h.routes["/drip.xml"] = .drip(headers: [:], body: Array(repeating: 0x20, count: 100), chunk: 1, pauseMilliseconds: 50)
+        h.routes["/drip.xml"] = .drip(headers: [:], body: Array(repeating: 0x20, count: 400), chunk: 1, pauseMilliseconds: 50)
         h.routes.serve("/garbage.xml", "<html><body>This is not a feed</body></html>", type: "text/html")
         h.routes.serve("/broken.xml", "<rss><channel><title>x</title><item><title>unterminated", type: "application/xml")
         h.routes["/huge.xml"] = .flood(headers: ["Content-Type": "application/rss+xml"], total: 32 << 20)

@@ -5,11 +5,11 @@ import WinnowCore
 import WinnowTestSupport
 
 @Suite struct HTTPClientTests {
-    static func settings(timeoutMs: Int = 3000, maxBody: Int = 1 << 20, perHost: Int = 2, redirects: Int = 5) -> FetchSettings {
+    static func settings(timeoutMs: Int = 15_000, maxBody: Int = 1 << 20, perHost: Int = 2, redirects: Int = 5) -> FetchSettings {
         var config = Config(archive: "", inbox: "", state: "").fetch
         config.hostDelayMilliseconds = 0
         var s = FetchSettings(config)
-        s.connectTimeoutMilliseconds = 2000
+        s.connectTimeoutMilliseconds = 5000
         s.timeoutMilliseconds = timeoutMs
         s.maxBodyBytes = maxBody
         s.perHost = perHost
