@@ -308,6 +308,27 @@ final class Harness: @unchecked Sendable {
         #expect(h.service.pollAllDue(wait: true, force: true).isEmpty)
     }
 
+    @Test func latin1AndWindows1252FeedsOverHTTP() throws {
+        let h = try Harness()
+        func summary(_ seed: Int) -> [UInt8] { Array(FeedFixtures.paragraphs(seed: seed, count: 1)[0].utf8) }
+        // ISO-8859-1 declared in the XML, served without a charset.
+        var latin1 = Array("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel><title>Caf".utf8) + [0xE9]
+        latin1 += Array("</title><item><guid>l1</guid><title>Cr".utf8) + [0xE8] + Array("me br".utf8) + [0xFB] + Array("l".utf8) + [0xE9, 0x65]
+        latin1 += Array("</title><description>".utf8) + summary(801) + Array("</description></item></channel></rss>".utf8)
+        h.routes["/latin1.xml"] = .respond(status: 200, headers: ["Content-Type": "application/rss+xml"], body: latin1)
+        // Windows-1252 named only by the HTTP header.
+        var cp1252 = Array("<rss version=\"2.0\"><channel><title>Quotes</title><item><guid>w1</guid><title>".utf8)
+        cp1252 += [0x93] + Array("Smart".utf8) + [0x94] + Array(" prices ".utf8) + [0x96, 0x20, 0x80] + Array("5".utf8)
+        cp1252 += Array("</title><description>".utf8) + summary(802) + Array("</description></item></channel></rss>".utf8)
+        h.routes["/cp1252.xml"] = .respond(status: 200, headers: ["Content-Type": "text/xml; charset=windows-1252"], body: cp1252)
+        h.addFeeds(["/latin1.xml", "/cp1252.xml"])
+        let results = h.service.pollAllDue(wait: true)
+        #expect(results.map(\.stored) == [1, 1])
+        let titles = Set(try h.onIndex { try $0.allArticles() }.map(\.title))
+        #expect(titles == ["Crème brûlée", "\u{201C}Smart\u{201D} prices \u{2013} €5"])
+        #expect(h.service.snapshot().compactMap(\.name).sorted() == ["Café", "Quotes"])
+    }
+
     @Test func ttlAndMaxAgeAreLowerBoundsOfTheInterval() throws {
         let h = try Harness { $0.schedule.intervalMinutes = 10 }
         h.routes.serve("/ttl.xml", FeedFixtures.rss(title: "TTL", items: [], ttl: 120))

@@ -235,6 +235,21 @@ import WinnowTestSupport
         #expect(concurrent.get().max <= 2)
     }
 
+    @Test func goesThroughTheConfiguredProxy() throws {
+        let routes = Routes()
+        // A proxy sees the absolute URL as the request target.
+        routes["http://feeds.example.invalid/proxied.xml"] = .respond(status: 200, headers: [:], body: Array("via proxy".utf8))
+        let proxy = try LoopbackHTTPServer(handler: routes.handler)
+        var settings = Self.settings()
+        settings.proxy = proxy.baseURL
+        let client = HTTPClient(settings: settings)
+        defer { client.shutdown(); proxy.stop() }
+        let response = try client.fetchSync(HTTPRequest(url: "http://feeds.example.invalid/proxied.xml")).get()
+        #expect(response.status == 200)
+        #expect(response.body == Array("via proxy".utf8))
+        #expect(proxy.log.first?.request.headers["host"] == "feeds.example.invalid")
+    }
+
     @Test func shutdownCancelsTransfersInFlight() throws {
         let routes = Routes()
         routes["/hang"] = .hang
