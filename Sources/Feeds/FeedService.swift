@@ -506,3 +506,30 @@ final class Locked<T>: @unchecked Sendable {
     var value: T { lock.lock(); defer { lock.unlock() }; return stored }
     func mutate(_ body: (inout T) -> Void) { lock.lock(); body(&stored); lock.unlock() }
 }
+
+/// Feed health at a glance (for `winnow status` and the daemon's status line).
+public struct FeedsSummary: Sendable, Equatable {
+    public var ok = 0
+    public var failing = 0
+    /// Never fetched yet.
+    public var new = 0
+    public var polling = 0
+    /// The earliest next poll among feeds not being polled now.
+    public var nextDue: Date?
+}
+
+extension FeedService {
+    /// Counts of feeds by state and the next due time (must not be called on the service's queue).
+    public func summary() -> FeedsSummary {
+        var s = FeedsSummary()
+        for status in snapshot() {
+            switch status.state {
+            case .ok: s.ok += 1
+            case .failing: s.failing += 1
+            case .new: s.new += 1
+            }
+            if status.polling { s.polling += 1 } else if let due = status.nextDue, s.nextDue.map({ due < $0 }) ?? true { s.nextDue = due }
+        }
+        return s
+    }
+}

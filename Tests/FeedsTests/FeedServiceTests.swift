@@ -206,6 +206,8 @@ final class Harness: @unchecked Sendable {
         #expect(snapshot[h.url("/e404.xml")]?.state == .ok)
         #expect(snapshot[h.url("/e500.xml")]?.state == .failing)
         #expect(snapshot[h.url("/e500.xml")]?.errorCount == 3)
+        let summary = h.service.summary()
+        #expect(summary.ok == 2 && summary.failing == 11 && summary.new == 0 && summary.nextDue != nil)
     }
 
     @Test func entriesFallBackOnTheirOwnTextAndFailedOnesAreRetried() throws {
