@@ -92,6 +92,7 @@ public final class FeedService: @unchecked Sendable {
     private var timer: DispatchSourceTimer?
     private var stopping = false
     private var prepared = false
+    private var lastRefresh = Date.distantPast
     private let inFlight = DispatchGroup()
 
     /// `random` returns values in 0..<1 (for jitter); injectable for tests.
@@ -223,8 +224,13 @@ public final class FeedService: @unchecked Sendable {
                 var records: [String: FeedRecord] = [:]
                 for record in stored where sources[record.url] != nil { records[record.url] = record }
                 for url in sources.keys where records[url] == nil { records[url] = FeedRecord(url: url) }
-                // Keep in-memory state of feeds being polled right now (it is newer).
-                for url in self.polling { if let mine = self.records[url], sources[url] != nil { records[url] = mine } }
+                // Keep in-memory state that is newer than what was read (a poll in flight, or
+                // one that finished while the index was being read).
+                for (url, mine) in self.records where sources[url] != nil {
+                    let loaded = records[url]?.lastFetch ?? .distantPast
+                    if self.polling.contains(url) || (mine.lastFetch ?? .distantPast) > loaded { records[url] = mine }
+                }
+                self.lastRefresh = self.clock()
                 self.records = records
                 then()
             }
@@ -234,6 +240,11 @@ public final class FeedService: @unchecked Sendable {
     private func tick() {
         guard !stopping else { return }
         let now = clock()
+        // Picks up feeds imported (`winnow feeds import`) while the daemon runs.
+        if abs(now.timeIntervalSince(lastRefresh)) > 60 {
+            lastRefresh = now
+            refreshSources {}
+        }
         for (url, record) in records where !polling.contains(url) && sources[url] != nil {
             if resume.contains(url) || (record.nextDue.map({ $0 <= now }) ?? true) {
                 poll(url) { @Sendable _ in }
