@@ -9,13 +9,16 @@ import WinnowCore
 ///
 /// Not thread-safe: it owns the index connection, so run it on one serial queue.
 public final class Ingestor {
-    public let config: Config
+    /// Settings in force; the daemon replaces them on reload (paths excepted).
+    public var config: Config
     public let store: ArchiveStore
     public let index: ArchiveIndex
     /// Near-duplicate detection (signatures of stored articles, rebuilt at start-up).
     public let dedupe: ArchiveDedupe
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Outcome counters and timings since start.
+    public let metrics = PipelineMetrics()
 
     /// Opens the archive and index and repairs an index that lags the archive (a crash
     /// between writing an article and indexing it).
@@ -41,13 +44,21 @@ public final class Ingestor {
     /// `failed` result with the reason, recorded in the index. Throws only when the archive
     /// or index cannot be written.
     public func ingest(_ input: IngestInput) throws -> IngestResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let result = try decide(input)
+        metrics.record(result.status, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        return result
+    }
+
+    /// Extract, dedupe, store: the decision for one input.
+    func decide(_ input: IngestInput) throws -> IngestResult {
         let inputHash = input.inputHash
         var result = IngestResult(status: .failed, origin: input.origin)
 
         let document: ExtractedDocument
         do {
             document = try extract(input)
-        } catch let error as InputError {
+        } catch {
             result.error = error.message
             try index.recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message, at: clock())
             logger.warning("failed", metadata: ["origin": "\(input.origin)", "reason": "\(error.message)"])
@@ -100,6 +111,9 @@ public final class Ingestor {
         ])
         return result
     }
+
+    /// True while the index answers queries (used for watchdog pings).
+    public var isHealthy: Bool { index.ping() }
 
     /// The decision already recorded for an input, if any (used to finish interrupted work).
     public func recordedResult(for input: IngestInput) throws -> IngestResult? {

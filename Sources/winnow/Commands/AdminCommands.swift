@@ -46,8 +46,6 @@ struct ReindexCommand: ParsableCommand {
             if !report.isClean { throw ExitCode(1) }
             return
         }
-        let progress = ProgressLine(total: 0, enabled: false)
-        _ = progress
         let tty = isatty(2) == 1
         let shingleWords = config.dedupe.shingleWords
         let result = try sync.rebuild(signature: { ArchiveDedupe.signatureBytes($0, shingleWords: shingleWords) }, progress: { done, total in
