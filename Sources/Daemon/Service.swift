@@ -1,5 +1,6 @@
 import Archive
 import Dispatch
+import Feeds
 import Foundation
 import Inbox
 import Logging
@@ -26,6 +27,8 @@ public final class Service: @unchecked Sendable {
     var logger: Logger
     let ingestor: Ingestor
     let inbox: InboxProcessor
+    /// Polls feeds on its own timer; every pipeline call it makes runs on `work`.
+    let feeds: FeedService
     var watcher: InboxWatcher?
     var closedFiles: Set<String> = []
     var recheckPending = false
@@ -47,6 +50,7 @@ public final class Service: @unchecked Sendable {
         self.logger = logger
         ingestor = try Ingestor(config: config, logger: logger)
         inbox = try InboxProcessor(folder: InboxFolder(root: config.paths.inbox), ingestor: ingestor, logger: logger)
+        feeds = FeedService(config: config, ingestor: ingestor, ingestQueue: work, logger: logger)
     }
 
     /// Starts the run loop; never returns (the process exits when stopped).
@@ -80,7 +84,12 @@ public final class Service: @unchecked Sendable {
             }
         }
         repeating(every: 60, startNow: false) { @Sendable in self.work.async { @Sendable in self.writeMetrics() } }
-        repeating(every: 15, startNow: false) { @Sendable in self.work.async { @Sendable in self.writeStatus(state: "running") } }
+        repeating(every: 15, startNow: false) { @Sendable in
+            self.work.async { @Sendable in
+                self.updateStatus()  // feed polls change the counts too
+                self.writeStatus(state: "running")
+            }
+        }
     }
 
     private func repeating(every seconds: TimeInterval, startNow: Bool = true, _ handler: @escaping @Sendable () -> Void) {
@@ -103,6 +112,7 @@ public final class Service: @unchecked Sendable {
             "mode": "\(config.inbox.mode.rawValue)", "feeds": "\(config.feeds.count)", "pid": "\(getpid())",
         ])
         drain()
+        feeds.start()
         notifier.notify("READY=1", statusLine())
         writeStatus(state: "running")
         writeMetrics()
@@ -169,10 +179,12 @@ public final class Service: @unchecked Sendable {
 
     private func statusLine() -> String {
         let m = ingestor.metrics.snapshot
-        return "STATUS=stored \(m.stored), duplicates \(m.duplicates), failed \(m.failed), inbox backlog \(backlog)"
+        let f = feeds.summary()
+        return "STATUS=stored \(m.stored), duplicates \(m.duplicates), failed \(m.failed), inbox backlog \(backlog), "
+            + "feeds ok \(f.ok), failing \(f.failing)"
     }
 
-    private func updateStatus() {
+    func updateStatus() {
         let line = statusLine()
         guard line != lastStatusLine else { return }
         lastStatusLine = line
@@ -199,6 +211,7 @@ public final class Service: @unchecked Sendable {
         applied.paths = config.paths
         config = applied
         ingestor.config = applied
+        feeds.reload(config: applied)
         logger.logLevel = applied.logLevel
         logger.info("reloaded", metadata: ["config": "\(configPath)", "feeds": "\(applied.feeds.count)"])
         drain()
@@ -217,12 +230,16 @@ public final class Service: @unchecked Sendable {
             self.logger.warning("stop.timeout", metadata: ["reason": "work still running after 9 s; exiting"])
             exit(0)
         }
-        work.async { @Sendable in
-            self.watcher?.stop()
-            self.writeStatus(state: "stopped")
-            self.writeMetrics()
-            self.logger.info("stopped", metadata: ["uptime_s": "\(Int(Date().timeIntervalSince(self.started)))"])
-            exit(0)
+        // Feed fetches in flight are cancelled (their entries stay pending for the next
+        // start); then the work queue finishes the item it is on and the process exits.
+        feeds.stop { @Sendable in
+            self.work.async { @Sendable in
+                self.watcher?.stop()
+                self.writeStatus(state: "stopped")
+                self.writeMetrics()
+                self.logger.info("stopped", metadata: ["uptime_s": "\(Int(Date().timeIntervalSince(self.started)))"])
+                exit(0)
+            }
         }
     }
 }

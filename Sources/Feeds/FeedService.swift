@@ -245,8 +245,9 @@ public final class FeedService: @unchecked Sendable {
             lastRefresh = now
             refreshSources {}
         }
-        for (url, record) in records where !polling.contains(url) && sources[url] != nil {
-            if resume.contains(url) || (record.nextDue.map({ $0 <= now }) ?? true) {
+        // Every configured or imported feed; one never polled has no record yet and is due.
+        for url in sources.keys.sorted() where !polling.contains(url) {
+            if resume.contains(url) || (records[url]?.nextDue.map({ $0 <= now }) ?? true) {
                 poll(url) { @Sendable _ in }
             }
         }

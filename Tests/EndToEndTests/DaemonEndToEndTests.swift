@@ -107,6 +107,26 @@ import WinnowTestSupport
         #expect(daemon.waitForExit() == 0)
     }
 
+    @Test func reloadAddsAFeedThatIsThenPolled() throws {
+        let routes = Routes()
+        let server = try LoopbackHTTPServer(handler: routes.handler)
+        defer { server.stop() }
+        FeedFixtures.serveFeed(routes, base: server.baseURL, path: "/feed.xml", count: 3, seed: 41)
+        let ws = TestWorkspace()
+        let daemon = try DaemonProcess(["run", "--config", ws.configPath])
+        #expect(daemon.waitForLine { $0.contains("event=started") && $0.contains("feeds=0") } != nil)
+        #expect(server.log.isEmpty)
+        let original = try String(contentsOfFile: ws.configPath, encoding: .utf8)
+        try (original + "\n[[feeds]]\nurl = \"\(server.baseURL)/feed.xml\"\n")
+            .write(toFile: ws.configPath, atomically: true, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitForLine { $0.contains("event=feed.polled") && $0.contains("/feed.xml") } != nil)
+        #expect(daemon.waitForCount("event=stored", count: 3))
+        daemon.signal(SIGTERM)
+        #expect(daemon.waitForExit() == 0)
+        #expect(ws.directory.files(under: "archive").count == 3)
+    }
+
     @Test func pollingModeAndSymlinksAndJournalFormat() throws {
         let ws = TestWorkspace(inboxMode: "poll", settleMilliseconds: 100)
         try FileManager.default.createDirectory(atPath: ws.inbox, withIntermediateDirectories: true)
