@@ -1,14 +1,14 @@
 # Winnow: the two commands are `make run` (daemon on config/winnow.toml) and `make test`.
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3
 CONFIG ?= config/winnow.toml
 
-.PHONY: deps build release run once test bench clean
+.PHONY: deps build release run once test install clean
 
 ## Install the C libraries Winnow links against (Debian/Ubuntu), only when missing.
 deps:
-	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 2>/dev/null; then \
+	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 2>/dev/null || ! command -v python3 >/dev/null; then \
 		echo "installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
 	fi
@@ -32,6 +32,13 @@ once: release
 test: deps
 	swift build --build-tests
 	swift test --skip-build
+
+## Install the binary, a system config and the systemd unit (run as root or with sudo).
+install: release
+	$(SUDO) install -D -m 0755 .build/release/winnow /usr/local/bin/winnow
+	[ -e /etc/winnow/winnow.toml ] || $(SUDO) install -D -m 0644 config/winnow.system.toml /etc/winnow/winnow.toml
+	$(SUDO) install -D -m 0644 systemd/winnow.service /etc/systemd/system/winnow.service
+	id winnow >/dev/null 2>&1 || $(SUDO) useradd --system --home-dir /var/lib/winnow --shell /usr/sbin/nologin winnow
 
 clean:
 	rm -rf .build var

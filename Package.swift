@@ -29,7 +29,10 @@ let package = Package(
         .target(name: "WinnowCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Fetch", dependencies: ["CCurl", "WinnowCore"]),
         .target(name: "Extract", dependencies: ["CLibXML2", "WinnowCore"]),
-        .target(name: "Feeds", dependencies: ["CLibXML2", "WinnowCore", "Extract"]),
+        .target(
+            name: "Feeds",
+            dependencies: ["CLibXML2", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
+                           .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
         .target(name: "Archive", dependencies: ["CSQLite", "WinnowCore", "Dedupe"]),
         .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive"]),
@@ -47,9 +50,12 @@ let package = Package(
             name: "WinnowTestSupport",
             dependencies: ["WinnowCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
-        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"], exclude: ["Fixtures/html"]),
+        .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "FetchTests", dependencies: ["Fetch", "WinnowTestSupport"]),
+        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"]),
+        .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "WinnowTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

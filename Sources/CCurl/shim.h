@@ -17,4 +17,9 @@ static inline CURLcode winnow_easy_getinfo_double(CURL *h, CURLINFO i, double *v
 static inline CURLcode winnow_easy_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode winnow_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode winnow_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+/// CURLMsg's `data` is a union; Swift reads it awkwardly, so these pick the fields out.
+static inline int winnow_msg_is_done(const CURLMsg *m) { return m->msg == CURLMSG_DONE; }
+static inline CURLcode winnow_msg_result(const CURLMsg *m) { return m->data.result; }
+static inline CURL *winnow_msg_easy(const CURLMsg *m) { return m->easy_handle; }
 #endif

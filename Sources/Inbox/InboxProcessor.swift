@@ -22,20 +22,51 @@ public final class InboxProcessor {
         try folder.prepare()
     }
 
-    /// Files that have not changed for `settle` seconds (still-open downloads are left alone).
-    public func readyFiles(settle: TimeInterval, now: Date = Date()) -> [InboxFolder.Entry] {
-        folder.pending().filter { now.timeIntervalSince1970 - $0.modified >= settle }
+    /// When the inbox files are ready to be read.
+    public struct Readiness: Sendable {
+        /// Files known complete (closed after writing, or moved in).
+        public var closed: Set<String> = []
+        /// Files seen being written and not closed yet: held back until closed or stale.
+        public var writing: Set<String> = []
+        /// Any other file must be unchanged this long (copies over network file systems).
+        public var settle: TimeInterval = 0
+        /// A file held back as being written is taken anyway after this long unchanged.
+        public var staleWriter: TimeInterval = 60
+
+        public init(closed: Set<String> = [], writing: Set<String> = [], settle: TimeInterval = 0, staleWriter: TimeInterval = 60) {
+            self.closed = closed
+            self.writing = writing
+            self.settle = settle
+            self.staleWriter = staleWriter
+        }
     }
 
-    /// Processes every ready file; returns the results in order.
+    /// What a drain did and what is left.
+    public struct DrainReport: Sendable {
+        public var results: [IngestResult] = []
+        /// Files left because they are not ready yet.
+        public var waiting = 0
+        /// True when the drain stopped early because `shouldStop` said so.
+        public var interrupted = false
+        /// True when it stopped at `limit` with more ready files left.
+        public var more = false
+    }
+
+    /// Processes every ready file, oldest first.
     @discardableResult
-    public func drain(settle: TimeInterval = 0, shouldStop: () -> Bool = { false }) throws -> [IngestResult] {
-        var results: [IngestResult] = []
-        for entry in readyFiles(settle: settle) {
-            if shouldStop() { break }
-            if let result = try process(entry) { results.append(result) }
+    public func drain(_ readiness: Readiness = Readiness(), limit: Int = .max, now: () -> Date = { Date() },
+                      shouldStop: () -> Bool = { false }) throws -> DrainReport {
+        var report = DrainReport()
+        for entry in folder.pending() {
+            let age = now().timeIntervalSince1970 - entry.modified
+            let ready = readiness.closed.contains(entry.relativePath)
+                || (readiness.writing.contains(entry.relativePath) ? age >= readiness.staleWriter : age >= readiness.settle)
+            guard ready else { report.waiting += 1; continue }
+            if shouldStop() { report.interrupted = true; break }
+            if report.results.count >= limit { report.more = true; break }
+            if let result = try process(entry) { report.results.append(result) }
         }
-        return results
+        return report
     }
 
     /// Processes one inbox file; nil when it vanished before it could be read.
@@ -80,6 +111,7 @@ public final class InboxProcessor {
 
     private func fail(path: String, entry: InboxFolder.Entry, origin: String, reason: String) throws -> IngestResult {
         try ingestor.index.recordFailure(origin: origin, url: nil, inputHash: nil, reason: reason)
+        ingestor.metrics.record(.failed, seconds: 0)
         logger.warning("failed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
         var result = IngestResult(status: .failed, origin: origin)
         result.error = reason
@@ -90,9 +122,12 @@ public final class InboxProcessor {
     /// Moves the file out of the inbox; failures get an `.error.txt` beside them.
     private func finish(path: String, entry: InboxFolder.Entry, result: IngestResult) throws {
         if result.status == .failed {
-            let moved = try FileOps.moveWithoutClobbering(path, into: folder.failed)
-            let reason = (result.error ?? "unknown error") + "\n"
-            try FileOps.writeAtomically(Array(("\(entry.relativePath): " + reason).utf8), to: moved + ".error.txt")
+            // The reason is written before the move, so a crash can never leave a failed
+            // file without its reason (a retry after a crash rewrites the same name).
+            let target = try FileOps.freeName(for: path, in: folder.failed)
+            let reason = "\(entry.relativePath): " + (result.error ?? "unknown error") + "\n"
+            try FileOps.writeAtomically(Array(reason.utf8), to: target + ".error.txt")
+            let moved = try FileOps.moveWithoutClobbering(path, into: folder.failed, preferredPath: target)
             logger.info("inbox.moved", metadata: ["file": "\(entry.relativePath)", "to": "\(relative(moved))"])
         } else {
             let day = Date().utcDay

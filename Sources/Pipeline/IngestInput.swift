@@ -64,6 +64,7 @@ public struct IngestResult: Sendable, Equatable {
         line.add("published", published?.rfc3339)
         line.add("duplicate_of", duplicateOf)
         line.add("similarity", similarity)
+        line.add("containment", containment)
         line.add("error", error)
         return line.string
     }

@@ -1,4 +1,5 @@
 import Archive
+import Dedupe
 import Extract
 import Foundation
 import Logging
@@ -8,11 +9,16 @@ import WinnowCore
 ///
 /// Not thread-safe: it owns the index connection, so run it on one serial queue.
 public final class Ingestor {
-    public let config: Config
+    /// Settings in force; the daemon replaces them on reload (paths excepted).
+    public var config: Config
     public let store: ArchiveStore
     public let index: ArchiveIndex
+    /// Near-duplicate detection (signatures of stored articles, rebuilt at start-up).
+    public let dedupe: ArchiveDedupe
     let logger: Logger
     let clock: @Sendable () -> Date
+    /// Outcome counters and timings since start.
+    public let metrics = PipelineMetrics()
 
     /// Opens the archive and index and repairs an index that lags the archive (a crash
     /// between writing an article and indexing it).
@@ -23,23 +29,36 @@ public final class Ingestor {
         store = ArchiveStore(root: config.paths.archive)
         try FileOps.makeDirectory(config.paths.archive)
         index = try ArchiveIndex(stateDirectory: config.paths.state)
-        let report = try ArchiveSync(store: store, index: index).repair()
+        let shingleWords = config.dedupe.shingleWords
+        let report = try ArchiveSync(store: store, index: index).repair(signature: {
+            ArchiveDedupe.signatureBytes($0, shingleWords: shingleWords)
+        })
         for path in report.missingFromIndex { logger.notice("index.repaired", metadata: ["path": "\(path)"]) }
         for path in report.missingFromArchive { logger.notice("index.pruned", metadata: ["path": "\(path)"]) }
         for problem in report.unreadable { logger.warning("archive.unreadable", metadata: ["file": "\(problem)"]) }
+        dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
+                                   today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
     }
 
     /// Runs one input through the pipeline. Never throws for bad input: that becomes a
     /// `failed` result with the reason, recorded in the index. Throws only when the archive
     /// or index cannot be written.
     public func ingest(_ input: IngestInput) throws -> IngestResult {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let result = try decide(input)
+        metrics.record(result.status, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        return result
+    }
+
+    /// Extract, dedupe, store: the decision for one input.
+    func decide(_ input: IngestInput) throws -> IngestResult {
         let inputHash = input.inputHash
         var result = IngestResult(status: .failed, origin: input.origin)
 
         let document: ExtractedDocument
         do {
             document = try extract(input)
-        } catch let error as InputError {
+        } catch {
             result.error = error.message
             try index.recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message, at: clock())
             logger.warning("failed", metadata: ["origin": "\(input.origin)", "reason": "\(error.message)"])
@@ -50,22 +69,24 @@ public final class Ingestor {
         result.title = article.title
         result.published = article.published
 
+        // Exact duplicates first: same normalised body.
         if let existing = try index.article(withContentHash: article.contentHash) {
-            try index.recordDuplicate(of: existing.id, similarity: 1, containment: 1, title: article.title, url: article.url,
-                                      origin: input.origin, inputHash: inputHash, at: clock())
-            result.status = .duplicate
-            result.duplicateOf = existing.id
-            result.similarity = 1
-            result.containment = 1
-            logger.info("duplicate", metadata: [
-                "origin": "\(input.origin)", "duplicate_of": "\(existing.id)", "similarity": "1.000", "match": "exact",
-            ])
-            return result
+            return try recordDuplicate(of: existing.id, similarity: 1, containment: 1, match: "exact",
+                                       article: article, input: input, inputHash: inputHash, result: result)
+        }
+
+        // Near-duplicates: MinHash/LSH candidates, verified against the stored bodies.
+        let today = DayNumber.of(secondsSince1970: clock().timeIntervalSince1970)
+        let fingerprint = dedupe.fingerprint(article)
+        if let near = dedupe.findDuplicate(fingerprint, today: today) {
+            return try recordDuplicate(of: near.id, similarity: near.comparison.jaccard, containment: near.comparison.containment,
+                                       match: "near", article: article, input: input, inputHash: inputHash, result: result)
         }
 
         let path = try store.write(article)
         try FaultInjection.point("after-article-write")
-        try index.insert(article, path: path)
+        try index.insert(article, path: path, signature: fingerprint.signature.bytes)
+        dedupe.add(fingerprint, id: article.id, day: DayNumber.of(secondsSince1970: article.ingested.timeIntervalSince1970))
         result.status = .stored
         result.id = article.id
         result.path = path
@@ -74,6 +95,25 @@ public final class Ingestor {
         ])
         return result
     }
+
+    private func recordDuplicate(of id: String, similarity: Double, containment: Double, match: String, article: Article,
+                                 input: IngestInput, inputHash: String, result: IngestResult) throws -> IngestResult {
+        try index.recordDuplicate(of: id, similarity: similarity, containment: containment, title: article.title, url: article.url,
+                                  origin: input.origin, inputHash: inputHash, at: clock())
+        var result = result
+        result.status = .duplicate
+        result.duplicateOf = id
+        result.similarity = similarity
+        result.containment = containment
+        logger.info("duplicate", metadata: [
+            "origin": "\(input.origin)", "duplicate_of": "\(id)", "similarity": "\(String(format: "%.3f", similarity))",
+            "containment": "\(String(format: "%.3f", containment))", "match": "\(match)",
+        ])
+        return result
+    }
+
+    /// True while the index answers queries (used for watchdog pings).
+    public var isHealthy: Bool { index.ping() }
 
     /// The decision already recorded for an input, if any (used to finish interrupted work).
     public func recordedResult(for input: IngestInput) throws -> IngestResult? {
@@ -94,6 +134,11 @@ public final class Ingestor {
             result.error = reason
         }
         return result
+    }
+
+    /// The article an input would become (extraction only; nothing is stored).
+    public func article(for input: IngestInput) throws(InputError) -> Article {
+        makeArticle(try extract(input), input: input, inputHash: input.inputHash)
     }
 
     func extract(_ input: IngestInput) throws(InputError) -> ExtractedDocument {

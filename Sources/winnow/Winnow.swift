@@ -7,6 +7,7 @@ struct Winnow: ParsableCommand {
         abstract: "Turns feeds and saved pages into a clean, deduplicated news archive.",
         subcommands: [
             RunCommand.self, OnceCommand.self, IngestCommand.self, ExtractCommand.self, CheckConfigCommand.self,
-            ReindexCommand.self, VersionCommand.self,
+            ReindexCommand.self, StatusCommand.self, FeedsCommand.self, VersionCommand.self, SimilarCommand.self,
+            BenchCommand.self,
         ])
 }

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import WinnowCore
 
@@ -113,6 +114,30 @@ public final class ArchiveIndex {
             .query { try body($0.string(0)!, $0.string(1)!, $0.blob(2) ?? []) }
     }
 
+    /// The same rows without copying: the blob is valid only inside `body` (fast start-up
+    /// rebuild of the LSH tables).
+    public func signatureBlobs(_ body: (_ id: String, _ ingested: String, _ signature: UnsafeRawBufferPointer) throws -> Void) throws {
+        try db.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid").query { row in
+            let count = Int(sqlite3_column_bytes(row.handle, 2))
+            let pointer = sqlite3_column_blob(row.handle, 2)
+            try body(row.string(0)!, row.string(1)!, UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+        }
+    }
+
+    /// Articles that have no signature yet (indexed before dedupe signatures existed).
+    public func articlesWithoutSignature() throws -> [Row] {
+        var rows: [Row] = []
+        try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE signature IS NULL ORDER BY rowid").query { rows.append(Self.row($0)) }
+        return rows
+    }
+
+    /// Number of articles and of those with a signature.
+    public func signatureCounts() throws -> (articles: Int, signed: Int) {
+        var counts = (0, 0)
+        try db.prepare("SELECT count(*), count(signature) FROM articles").query { counts = ($0.int(0) ?? 0, $0.int(1) ?? 0) }
+        return counts
+    }
+
     public func setSignature(id: String, _ signature: [UInt8]) throws {
         try db.prepare("UPDATE articles SET signature = ? WHERE id = ?").run([.blob(signature), .text(id)])
     }
@@ -198,8 +223,39 @@ public final class ArchiveIndex {
         return c
     }
 
+    /// True when the database answers a trivial query.
+    public func ping() -> Bool {
+        (try? db.prepare("SELECT 1").all()) != nil
+    }
+
     public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
 
     /// Raw access for the modules that keep their own tables here (feeds, entries).
     public var database: SQLiteDatabase { db }
+}
+
+extension ArchiveIndex {
+    /// Feed health at a glance, for `winnow status`.
+    public struct FeedSummary: Sendable {
+        public var ok = 0
+        public var failing = 0
+        public var nextDue: String?
+        /// "url (errors: n, last: reason, next: time)" for each failing feed.
+        public var failingFeeds: [String] = []
+    }
+
+    public func feedSummary() throws -> FeedSummary {
+        var summary = FeedSummary()
+        try db.prepare("SELECT url, error_count, last_error, next_due FROM feeds ORDER BY url").query { row in
+            let errors = row.int(1) ?? 0
+            if errors > 0 {
+                summary.failing += 1
+                summary.failingFeeds.append("\(row.string(0)!) (errors: \(errors), last: \(row.string(2) ?? "?"), next: \(row.string(3) ?? "?"))")
+            } else {
+                summary.ok += 1
+            }
+            if let due = row.string(3), summary.nextDue == nil || due < summary.nextDue! { summary.nextDue = due }
+        }
+        return summary
+    }
 }

@@ -10,13 +10,16 @@ public enum BoilerplateVocabulary {
         "comments", "leave a comment", "join the conversation", "previous story", "next story", "previous article",
         "next article", "share this", "share this article", "tags", "weitere artikel", "mehr zum thema", "das könnte sie auch interessieren",
         "à lire aussi", "lire aussi", "sur le même sujet", "te puede interesar", "noticias relacionadas", "leggi anche",
+        "responses", "discussion", "kommentare", "commentaires", "comentarios", "lesen sie auch", "ähnliche artikel",
+        "les plus lus", "à voir aussi", "more news", "latest news", "latest stories", "see also", "media contact",
+        "press contact", "contacts", "###",
         // Added by the HTML extractor.
-        "related coverage", "related content", "related topics", "related links", "more news", "latest news", "about the author",
+        "related coverage", "related content", "related topics", "related links", "about the author",
         "share this story", "share", "print", "temas relacionados", "veja também", "leia também", "mehr themen", "weitere beiträge",
-        "weitere themen", "weitere informationen", "verwandte themen", "verwandte artikel", "ähnliche beiträge", "ähnliche artikel",
-        "schon gelesen", "lesen sie auch", "auch interessant", "das könnte dich auch interessieren", "über den autor", "zur person",
-        "kommentare", "kommentar verfassen", "kommentar schreiben", "kommentare schreiben", "diesen artikel teilen", "artikel teilen",
-        "diese seite teilen", "teilen", "seite teilen", "beitrag teilen", "mehr zum thema", "podobne artykuły", "czytaj także",
+        "weitere themen", "weitere informationen", "verwandte themen", "verwandte artikel", "ähnliche beiträge",
+        "schon gelesen", "auch interessant", "das könnte dich auch interessieren", "über den autor", "zur person",
+        "kommentar verfassen", "kommentar schreiben", "kommentare schreiben", "diesen artikel teilen", "artikel teilen",
+        "diese seite teilen", "teilen", "seite teilen", "beitrag teilen", "podobne artykuły", "czytaj także",
         "zobacz także", "partager", "partager cet article", "articles similaires", "dans la même rubrique",
     ]
 
@@ -29,10 +32,51 @@ public enum BoilerplateVocabulary {
         "share this", "click here", "read full article", "continue reading", "cookie", "cookies", "accept all",
         "privacy policy", "terms of use", "all rights reserved", "follow us", "min read", "reading time",
         "werbung", "anzeige", "abonnieren", "publicité", "abonnez-vous", "publicidad", "suscríbete", "pubblicità",
+        "minute read", "minutes read", "min. lesezeit", "lesezeit", "temps de lecture", "min de lecture", "leave a comment",
+        "comments are closed", "share this article", "share on", "share via", "print this", "email this", "follow us on",
+        "sign in", "log in", "download the app", "get the app", "listen to this article", "back to top", "skip to content",
+        "skip to main content", "read the full article", "read the full story", "teilen", "jetzt abonnieren",
+        "alle rechte vorbehalten", "partager", "s'abonner", "inscrivez-vous", "tous droits réservés", "compartir",
+        "todos los derechos reservados", "like this:", "loading...", "powered by", "unsubscribe", "view in browser",
+        "view this email in your browser", "forward to a friend", "manage preferences", "update your preferences",
         // Added by the HTML extractor: picture credits and notices.
         "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "quelle:", "source:", "image:", "credit:", "copyright",
         "©", "getty images", "picture alliance", "picture-alliance", "titelbild", "beitragsbild", "symbolbild",
-        "sign up", "download the app", "alle angaben ohne gewähr", "lust auf mehr",
+        "sign up", "alle angaben ohne gewähr", "lust auf mehr",
+    ]
+
+    /// Boilerplate that comes as whole sentences (comment forms, mail footers, copyright and
+    /// consent notices, sign-offs): a line containing one is dropped even when it reads like prose.
+    public static let sentencePhrases: [String] = [
+        "your email address will not be published", "required fields are marked", "you received this email",
+        "you are receiving this email", "you are receiving this because", "this email was sent to", "all rights reserved",
+        "may not be published, broadcast, rewritten or redistributed", "we use cookies", "by continuing to use this site",
+        "thanks for reading", "if you enjoyed this", "sign up for our newsletter", "this article originally appeared",
+        "this story was originally published", "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados",
+    ]
+
+    /// Labels that open a one-line pointer or credit ("SOURCE: www.example.com", "RELATED: Other headline",
+    /// "ALSO READ - Headline", "Photo: Agency"); a short line that starts with one is boilerplate.
+    public static let lineLabels: [String] = [
+        "source", "sources", "via", "related", "also read", "read more", "read also", "see also", "more", "watch",
+        "listen", "read", "photo", "photos", "image", "images", "image source", "picture", "credit", "credits",
+        "photo credit", "image credit", "picture credit", "courtesy", "illustration", "video", "tags", "topics",
+        "filed under", "categories", "category",
+        "quelle", "lesen sie auch", "mehr dazu", "foto", "fotos", "bild", "bildquelle", "lire aussi", "à lire aussi",
+        "crédit photo", "crédits photo", "source :", "fuente", "leer más", "ver también", "fonte", "leggi anche",
+    ]
+
+    /// Words that make up share bars ("Facebook Twitter LinkedIn Email").
+    public static let shareWords: [String] = [
+        "share", "shares", "tweet", "facebook", "twitter", "x", "linkedin", "email", "e-mail", "mail", "whatsapp",
+        "pinterest", "reddit", "telegram", "print", "copy", "link", "messenger", "flipboard", "threads", "bluesky",
+        "teilen", "partager", "compartir", "drucken", "imprimer",
+    ]
+
+    /// Agencies and stock libraries named at the end of photo credits ("Name/Getty Images").
+    public static let creditAgencies: [String] = [
+        "getty images", "getty", "afp", "ap", "reuters", "epa", "epa-efe", "shutterstock", "dpa", "picture alliance",
+        "bloomberg", "ap photo", "afp via getty images", "istock", "alamy", "anadolu", "xinhua", "sipa", "imago",
     ]
 
     /// class/id fragments that mark non-content containers in HTML.

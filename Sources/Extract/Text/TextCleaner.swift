@@ -3,32 +3,120 @@ import WinnowCore
 
 /// Cleans plain-text clippings (copied web pages): finds title and date, drops boilerplate.
 ///
-/// First version: paragraphs are blank-line or line separated blocks; the title is the
-/// first headline-like line, the date the first header line that parses as one.
+/// Each line is classified from its own shape (``LineClassifier``): prose, heading, date,
+/// byline, block opener or boilerplate. The header (``TextZones/bodyStart(_:_:)``: up to the
+/// first prose line that is not a slogan above the headline) yields the title
+/// (``TitleFinder``) and date (``DateFinder``) and is otherwise dropped; block openers
+/// (``BlockOpeners``: "Don't Miss", "Leave a Reply") drop the teasers or comments after them;
+/// the footer after the last finished paragraph is trimmed; repeated lines are kept once.
+/// The phrases come from ``BoilerplateVocabulary``, shared with the HTML extractor.
 public enum TextCleaner {
     public static func clean(_ text: String) -> ExtractedDocument {
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: true)
-            .map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
+        clean(text, recurring: nil)
+    }
+
+    /// Cleans `text`, also dropping lines that recur across the source's other clippings.
+    public static func clean(_ text: String, recurring: RecurringLines?) -> ExtractedDocument {
+        let lines = TextLines.split(text)
+        let features = lines.map(LineFeatures.init)
+        var kinds = features.map(LineClassifier.classify)
+        if let recurring {
+            for i in lines.indices where recurring.isRecurring(lines[i]) { kinds[i] = .boilerplate }
+        }
+        let bodyStart = TextZones.bodyStart(kinds, features)
+
         var document = ExtractedDocument()
+        let title = TitleFinder.find(features: features, kinds: kinds, bodyStart: bodyStart)
+        document.title = title?.title
+        document.published = DateFinder.find(features: features, kinds: kinds, bodyStart: bodyStart)
+        document.author = features.indices.prefix(bodyStart + DateFinder.linesIntoBody).lazy
+            .filter { kinds[$0] == .byline || kinds[$0] == .date }
+            .compactMap { LineClassifier.author(fromByline: features[$0].text) }.first
+
+        var keep = keepBody(features: features, kinds: kinds, from: bodyStart)
+        if let title { keep[title.index] = false }
+        TextZones.trimFooter(keep: &keep, features: features, kinds: kinds)
+
         var seen = Set<String>()
-        for (index, line) in lines.enumerated() {
-            let isHeader = index < 12
-            if isHeader, document.published == nil, line.count < 60, let date = DateParser.parse(line) {
-                document.published = date
-                continue
-            }
-            let words = line.split(separator: " ").count
-            if document.title == nil, isHeader, (4...25).contains(words), !line.hasSuffix(".") {
-                document.title = line
-                seen.insert(line)
-                continue
-            }
-            if seen.contains(line) { continue }
-            seen.insert(line)
-            if words >= 8 || line.hasSuffix(".") || line.hasSuffix("”") || line.hasSuffix("\"") {
-                document.paragraphs.append(line)
-            }
+        if let title = document.title { seen.insert(TextNormalizer.normalize(title)) }
+        for i in lines.indices where keep[i] {
+            let key = TextNormalizer.normalize(TitleFinder.stripJunkPrefix(lines[i]))
+            guard !key.isEmpty, seen.insert(key).inserted else { continue }
+            document.paragraphs.append(lines[i])
         }
         return document
+    }
+
+    /// Which lines from `start` on are body: prose, and headings that introduce prose;
+    /// not boilerplate, and nothing inside a teaser or comment block.
+    static func keepBody(features: [LineFeatures], kinds: [LineKind], from start: Int) -> [Bool] {
+        var keep = Array(repeating: false, count: kinds.count)
+        var block: BlockOpeners.Kind?
+        var i = start
+        while i < kinds.count {
+            defer { i += 1 }
+            if case .opener(let kind) = kinds[i] {
+                if block != .toEnd { block = kind }
+                continue
+            }
+            if let current = block {
+                // Teasers end where two finished body paragraphs follow each other.
+                guard current == .teasers, resumesBody(at: i, features: features, kinds: kinds) else { continue }
+                block = nil
+            }
+            switch kinds[i] {
+            case .prose:
+                keep[i] = true
+            case .heading:
+                keep[i] = introducesProse(i, features: features, kinds: kinds) || isShortSentenceInProse(i, features: features, kinds: kinds)
+            default:
+                break
+            }
+        }
+        keepBulletLists(&keep, features: features, kinds: kinds, from: start)
+        return keep
+    }
+
+    /// A subheading: the next line is a finished paragraph.
+    static func introducesProse(_ i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
+        i + 1 < kinds.count && kinds[i + 1] == .prose && features[i + 1].endsSentence
+    }
+
+    /// "It's over." between two paragraphs: a short sentence of running text.
+    static func isShortSentenceInProse(_ i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
+        let f = features[i]
+        return f.endsSentence && f.wordCount >= 3 && f.lowercaseRatio >= 0.5
+            && i > 0 && kinds[i - 1] == .prose && i + 1 < kinds.count && kinds[i + 1] == .prose
+    }
+
+    /// Bullet lists between paragraphs ("- item", "• item", "1. item") are body text, and so
+    /// is the line ending with ":" that introduces them.
+    static func keepBulletLists(_ keep: inout [Bool], features: [LineFeatures], kinds: [LineKind], from start: Int) {
+        var i = start
+        while i < kinds.count {
+            guard kinds[i] == .heading || kinds[i] == .prose, isBullet(features[i].text) else { i += 1; continue }
+            var end = i
+            while end + 1 < kinds.count, kinds[end + 1] == .heading || kinds[end + 1] == .prose, isBullet(features[end + 1].text) { end += 1 }
+            let before = i - 1
+            let introduced = before >= start && (keep[before] || features[before].text.hasSuffix(":"))
+            let followed = end + 1 < kinds.count && kinds[end + 1] == .prose && keep[end + 1]
+            if end > i, introduced, followed {
+                for j in i...end { keep[j] = true }
+                if before >= start, features[before].text.hasSuffix(":"), kinds[before] == .heading { keep[before] = true }
+            }
+            i = end + 1
+        }
+    }
+
+    static func isBullet(_ text: String) -> Bool {
+        guard text.split(separator: " ").count >= 3 else { return false }
+        if ["- ", "• ", "* ", "– ", "· ", "▪ "].contains(where: { text.hasPrefix($0) }) { return true }
+        let digits = text.prefix(while: \.isNumber)
+        return (1...2).contains(digits.count) && [". ", ") "].contains(where: { text.dropFirst(digits.count).hasPrefix($0) })
+    }
+
+    static func resumesBody(at i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
+        func solid(_ j: Int) -> Bool { j < kinds.count && kinds[j] == .prose && features[j].isCompleteParagraph }
+        return solid(i) && solid(i + 1)
     }
 }

@@ -75,9 +75,9 @@ public enum FileOps {
         throw FileError(path: path, operation: "link", code: errno)
     }
 
-    /// Moves a file without ever replacing another: appends `-2`, `-3`… to the name as needed.
-    /// Returns the final path.
-    public static func moveWithoutClobbering(_ source: String, into directory: String) throws(FileError) -> String {
+    /// The first name `name`, `stem-2.ext`, `stem-3.ext`… that is free in `directory`.
+    /// Returns the full path.
+    public static func freeName(for source: String, in directory: String) throws(FileError) -> String {
         try makeDirectory(directory)
         let name = (source as NSString).lastPathComponent
         let stem = (name as NSString).deletingPathExtension
@@ -86,25 +86,24 @@ public enum FileOps {
         while true {
             let candidate = attempt == 1 ? name : "\(stem)-\(attempt)" + (ext.isEmpty ? "" : ".\(ext)")
             let target = directory + "/" + candidate
-            // renameat2(RENAME_NOREPLACE) is not exposed by Glibc; link+unlink gives the same
-            // guarantee on one file system, and a failed link never loses the source.
-            if link(source, target) == 0 {
-                unlink(source)
-                syncDirectory(directory)
-                syncDirectory((source as NSString).deletingLastPathComponent)
-                return target
-            }
-            let code = errno
-            if code == EEXIST { attempt += 1; continue }
-            if code == EPERM || code == EXDEV || code == ENOTSUP {
-                // File systems without hard links: fall back to a checked rename.
-                if access(target, F_OK) == 0 { attempt += 1; continue }
-                guard rename(source, target) == 0 else { throw FileError(path: target, operation: "rename", code: errno) }
-                syncDirectory(directory)
-                return target
-            }
-            throw FileError(path: target, operation: "move", code: code)
+            var st = stat()
+            if lstat(target, &st) != 0 { return target }
+            attempt += 1
         }
+    }
+
+    /// Moves a file into `directory` without ever replacing another: a taken name gets
+    /// `-2`, `-3`… A single rename, so a crash leaves the file either here or there, never
+    /// in both places. Returns the final path.
+    public static func moveWithoutClobbering(_ source: String, into directory: String, preferredPath: String? = nil) throws(FileError) -> String {
+        var target: String
+        if let preferredPath { target = preferredPath } else { target = try freeName(for: source, in: directory) }
+        var st = stat()
+        if lstat(target, &st) == 0 { target = try freeName(for: source, in: directory) }
+        guard rename(source, target) == 0 else { throw FileError(path: target, operation: "move", code: errno) }
+        syncDirectory(directory)
+        syncDirectory((source as NSString).deletingLastPathComponent)
+        return target
     }
 
     /// fsync on a folder makes a rename or link in it durable.

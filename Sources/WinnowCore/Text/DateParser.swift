@@ -56,7 +56,8 @@ public enum DateParser {
 
     // MARK: Loose formats
 
-    static let monthNames: [String: Int] = {
+    /// Month names and abbreviations in several languages, lowercase, to month number.
+    public static let monthNames: [String: Int] = {
         var m: [String: Int] = [:]
         let lists: [[String]] = [
             ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"],
@@ -125,11 +126,17 @@ public enum DateParser {
                     let sep = Character(scalars[j])
                     var parts = [v]
                     var k = j
+                    var lastCount = 0
                     while parts.count < 3, k < scalars.count, Character(scalars[k]) == sep {
                         var n = 0, c = 0, k2 = k + 1
                         while k2 < scalars.count, isDigit(scalars[k2]) { n = n * 10 + Int(scalars[k2].value - 48); k2 += 1; c += 1 }
                         guard c > 0, c <= 4 else { break }
-                        parts.append(n); k = k2
+                        parts.append(n); k = k2; lastCount = c
+                    }
+                    // "18.21 BST": a time written with a dot.
+                    if parts.count == 2, sep == ".", count <= 2, lastCount == 2, parts[0] <= 23, parts[1] <= 59,
+                       k >= scalars.count || scalars[k] == " " {
+                        tokens.append(.time(parts[0], parts[1], 0)); i = k; continue
                     }
                     if parts.count == 3 {
                         tokens.append(.numericDate(parts[0], parts[1], parts[2], separator: sep)); i = k; continue
@@ -140,7 +147,8 @@ public enum DateParser {
                     let suffix = String(String.UnicodeScalarView(scalars[j...min(j + 1, scalars.count - 1)]))
                     if ["st", "nd", "rd", "th"].contains(suffix) { ordinal = true; j += 2 }
                 }
-                if j < scalars.count, scalars[j] == ".", count <= 2 { ordinal = true; j += 1 }
+                // "26." is a day; "18.21" (a time with a dot) is not.
+                if j < scalars.count, scalars[j] == ".", count <= 2, j + 1 >= scalars.count || !isDigit(scalars[j + 1]) { ordinal = true; j += 1 }
                 tokens.append(.number(v, digits: count, ordinal: ordinal))
                 i = j
             } else if s == "+" || s == "-", i + 4 < scalars.count, isDigit(scalars[i + 1]), isDigit(scalars[i + 2]),
@@ -164,6 +172,7 @@ public enum DateParser {
 
         var year: Int?, month: Int?, day: Int?
         var hour = 0, minute = 0, second = 0, offset = 0
+        var hasTime = false
         var loose: [Int] = []
         for token in tokens {
             switch token {
@@ -176,7 +185,9 @@ public enum DateParser {
             case .number(let v, let digits, let ordinal):
                 if digits == 4, (1900...2100).contains(v), year == nil { year = v } else if ordinal, day == nil, (1...31).contains(v) { day = v } else { loose.append(v) }
             case .time(let h, let m, let s):
-                hour = h; minute = m; second = s
+                // The first time wins: `06:46 18.01.2019 (updated 07:21 18.01.2019)`.
+                guard !hasTime else { continue }
+                hour = h; minute = m; second = s; hasTime = true
             case .offset(let o):
                 offset = o
             case .numericDate(let a, let b, let c, let sep):

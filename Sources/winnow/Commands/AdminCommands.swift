@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Foundation
+import Pipeline
 import WinnowCore
 
 struct CheckConfigCommand: ParsableCommand {
@@ -45,10 +46,9 @@ struct ReindexCommand: ParsableCommand {
             if !report.isClean { throw ExitCode(1) }
             return
         }
-        let progress = ProgressLine(total: 0, enabled: false)
-        _ = progress
         let tty = isatty(2) == 1
-        let result = try sync.rebuild(progress: { done, total in
+        let shingleWords = config.dedupe.shingleWords
+        let result = try sync.rebuild(signature: { ArchiveDedupe.signatureBytes($0, shingleWords: shingleWords) }, progress: { done, total in
             if tty, done == total || done % 100 == 0 { FileHandle.standardError.write(Data("\rreindex \(done)/\(total)".utf8)) }
         })
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }

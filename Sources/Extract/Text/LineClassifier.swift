@@ -1,0 +1,157 @@
+import Foundation
+import WinnowCore
+
+/// What a line of a clipping is, judged from the line alone.
+enum LineKind: Equatable {
+    /// Running text.
+    case prose
+    /// A short line that is not a sentence: a headline, subheading, teaser headline or site name.
+    case heading
+    /// A date line ("Sun. Jan 26th, 2020", "CNN | Published January 6, 2025").
+    case date
+    /// "By Jane Doe" and the like.
+    case byline
+    /// Opens a run of teasers or comments.
+    case opener(BlockOpeners.Kind)
+    /// Known boilerplate: sponsor, ad, share, subscribe, credit, source and read-more lines,
+    /// bare URLs, tiny fragments.
+    case boilerplate
+}
+
+enum LineClassifier {
+    static func classify(_ line: LineFeatures) -> LineKind {
+        if line.isURLOnly { return .boilerplate }
+        if let kind = BlockOpeners.match(line) { return .opener(kind) }
+        if isLabelled(line) || isPhotoCredit(line) { return .boilerplate }
+        if isDateLine(line) { return .date }
+        if isByline(line) { return .byline }
+        if hasBoilerplatePhrase(line) || isShareBar(line) { return .boilerplate }
+        // "0", "back", "| Remer,MN", "Go toTop": bits of navigation and widgets.
+        if line.wordCount <= 2, !line.endsSentence { return .boilerplate }
+        if !line.text.unicodeScalars.contains(where: { $0.properties.isAlphabetic }) { return .boilerplate }
+        return line.isProse || line.isSentence ? .prose : .heading
+    }
+
+    // MARK: Phrases
+
+    /// Sponsor, ad, subscribe, comment, share and cookie phrases. Only lines that are short
+    /// or not shaped like a sentence count: body text that merely mentions a sponsor stays.
+    static func hasBoilerplatePhrase(_ line: LineFeatures) -> Bool {
+        if line.wordCount > 40 { return false }
+        let bytes = Array(line.lower.utf8)
+        if PhraseMatcher.sentencePhrases.matches(bytes) { return true }
+        if line.wordCount >= 10, line.isSentence { return false }
+        return PhraseMatcher.linePhrases.matches(bytes)
+    }
+
+    /// "SOURCE: www.voanews.com", "RELATED: headline", "ALSO READ-Headline", "Photo: Agency".
+    static func isLabelled(_ line: LineFeatures) -> Bool {
+        guard line.wordCount <= 30, !(line.wordCount >= 10 && line.isSentence && !line.isAllCapsLabel) else { return false }
+        for label in BoilerplateVocabulary.lineLabels where line.lower.hasPrefix(label) {
+            let rest = line.lower.dropFirst(label.count).drop(while: { $0 == " " })
+            guard let first = rest.first, ":-–—|»>".contains(first) else { continue }
+            // "Source - a sentence" is rare; "Source: X", "RELATED: Y" are pointers.
+            return true
+        }
+        return false
+    }
+
+    // MARK: Credits
+
+    /// "Photo: X", "Name/Getty Images", "(Photo by X/AFP via Getty Images)", "© 2024 X".
+    static func isPhotoCredit(_ line: LineFeatures) -> Bool {
+        guard line.wordCount <= 60 else { return false }
+        let lower = line.lower
+        if lower.hasPrefix("©") || lower.hasPrefix("(c) ") || (lower.hasPrefix("copyright") && line.wordCount <= 12) { return true }
+        if lower.hasPrefix("photo by ") || lower.hasPrefix("(photo") || lower.hasPrefix("image by ") || lower.hasPrefix("pictured:") {
+            return line.wordCount <= 20
+        }
+        // The line ends in "Name/Agency": a slash, then one to four capitalised words.
+        guard !line.endsSentence else { return false }
+        var text = Substring(line.text)
+        while let last = text.last, last == ")" || last == "]" || last == " " { text = text.dropLast() }
+        guard let slash = text.lastIndex(of: "/") else { return endsWithAgency(lower) && line.wordCount <= 40 }
+        let after = text[text.index(after: slash)...].trimmingCharacters(in: .whitespaces)
+        let before = text[..<slash]
+        let afterWords = after.split(separator: " ")
+        guard (1...4).contains(afterWords.count),
+              afterWords.allSatisfy({ $0.first?.isUppercase == true }),
+              !after.contains(where: \.isNumber),
+              let lastBefore = before.split(separator: " ").last, lastBefore.first?.isUppercase == true else {
+            return endsWithAgency(lower) && line.wordCount <= 40
+        }
+        return true
+    }
+
+    /// "… Getty Images", "… AFP via Getty Images" at the very end of a caption.
+    static func endsWithAgency(_ lower: String) -> Bool {
+        var text = Substring(lower)
+        while let last = text.last, last == ")" || last == "]" || last == " " || last == "." { text = text.dropLast() }
+        return ["getty images", "shutterstock", "via getty images", "/ap", "/afp", "/reuters", "/epa", "/dpa"].contains { text.hasSuffix($0) }
+    }
+
+    // MARK: Share bars
+
+    /// "Share Facebook Twitter Email": every word is a share word.
+    static func isShareBar(_ line: LineFeatures) -> Bool {
+        guard line.wordCount <= 12 else { return false }
+        let words = line.lower.split(whereSeparator: { !$0.isLetter && $0 != "-" })
+        guard !words.isEmpty else { return false }
+        return words.allSatisfy { BoilerplateVocabulary.shareWords.contains(String($0)) }
+    }
+
+    // MARK: Dates and bylines
+
+    static let dateWords: Set<String> = [
+        "published", "updated", "posted", "last", "modified", "on", "at", "am", "pm", "utc", "gmt", "est", "edt", "pst",
+        "pdt", "cet", "cest", "bst", "st", "nd", "rd", "th", "of", "the", "veröffentlicht", "aktualisiert", "um", "uhr",
+        "stand", "publié", "mis", "à", "jour", "le", "h", "publicado", "actualizado", "el", "de", "del", "pubblicato",
+        "alle", "ore", "min", "read", "ago", "hours", "hour", "minutes", "and",
+        "mon", "tue", "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun",
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+        "lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+    ]
+
+    /// A short line that parses as a date and has few other words (a source or author name).
+    static func isDateLine(_ line: LineFeatures) -> Bool {
+        guard line.wordCount <= 14, !(line.isSentence && line.wordCount >= 8) else { return false }
+        guard line.text.contains(where: \.isNumber), DateParser.parse(line.text) != nil else { return false }
+        let words = line.lower.split(whereSeparator: { !$0.isLetter })
+        let other = words.filter { word in
+            let w = String(word)
+            return !dateWords.contains(w) && DateParser.monthNames[w] == nil && !(w.count <= 4 && DateParser.monthNames[String(w.prefix(3))] != nil)
+        }
+        return other.count <= 4
+    }
+
+    static let bylinePrefixes = ["by ", "posted by ", "written by ", "words by ", "von ", "par ", "por ", "di ", "door "]
+
+    /// "By Jane Doe", "Posted by admin | March 3, 2024".
+    static func isByline(_ line: LineFeatures) -> Bool {
+        guard line.wordCount <= 10, !line.isSentence else { return false }
+        guard let prefix = bylinePrefixes.first(where: { line.lower.hasPrefix($0) }) else { return false }
+        let name = line.text.dropFirst(prefix.count)
+        return name.first?.isUppercase == true
+    }
+
+    /// The author named in a byline, without the "By" and anything after a separator.
+    static func author(fromByline text: String) -> String? {
+        let lower = text.lowercased()
+        guard let prefix = bylinePrefixes.first(where: { lower.hasPrefix($0) }) else { return nil }
+        let rest = text.dropFirst(prefix.count)
+        let name = rest.split(whereSeparator: { "|•·,–—".contains($0) }).first.map { $0.trimmingCharacters(in: .whitespaces) }
+        return name?.isEmpty == false ? name : nil
+    }
+}
+
+extension LineFeatures {
+    /// "RELATED: …", "SOURCE: …" in capitals: the label makes it a pointer even when the
+    /// rest reads like a sentence.
+    var isAllCapsLabel: Bool {
+        guard let colon = text.firstIndex(where: { ":-–—".contains($0) }) else { return false }
+        let label = text[..<colon]
+        return label.count >= 3 && label.allSatisfy { $0.isUppercase || $0 == " " }
+    }
+}

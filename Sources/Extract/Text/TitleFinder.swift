@@ -1,0 +1,72 @@
+import Foundation
+import WinnowCore
+
+/// Picks the headline among the header lines.
+enum TitleFinder {
+    /// The index and cleaned text of the title, if any.
+    static func find(features: [LineFeatures], kinds: [LineKind], bodyStart: Int) -> (index: Int, title: String)? {
+        let header = 0..<bodyStart
+        var candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) }
+        // Teaser lists in the header ("Trending Now" + headlines): the headline comes after them.
+        if let lastOpener = header.last(where: { if case .opener = kinds[$0] { true } else { false } }),
+           candidates.contains(where: { $0 > lastOpener }) {
+            candidates.removeAll { $0 < lastOpener }
+        }
+        if !candidates.isEmpty {
+            var counts: [String: Int] = [:]
+            for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
+            // A deck (standfirst) right under the headline is not the headline.
+            let candidateSet = Set(candidates)
+            let decks = Set(candidates.filter { isDeck($0, candidates: candidateSet, features: features) })
+            candidates.removeAll { decks.contains($0) }
+            // The headline is the heading nearest the body (dates and bylines may sit between).
+            let nearest = candidates[candidates.count - 1]
+            var best: (score: Int, index: Int)?
+            for i in candidates {
+                let f = features[i]
+                var score = min(f.wordCount, 18)
+                score += 4 * ((counts[TextNormalizer.normalize(stripJunkPrefix(f.text))] ?? 1) - 1)
+                if f.isAllCaps { score -= 8 }
+                if isMenu(f.text) { score -= 4 }
+                if f.text.hasSuffix("!") { score -= 3 }
+                if f.text.hasSuffix(".") { score -= 4 }
+                if i == nearest { score += 4 }
+                if best == nil || score > best!.score { best = (score, i) }
+            }
+            if let best { return (best.index, stripJunkPrefix(features[best.index].text)) }
+        }
+        // No headline in a header: the first heading opening the body, if it introduces prose.
+        for i in bodyStart..<min(features.count, bodyStart + 3)
+        where kinds[i] == .heading && (3...30).contains(features[i].wordCount) && !features[i].endsSentence
+            && i + 1 < kinds.count && kinds[i + 1] == .prose {
+            return (i, stripJunkPrefix(features[i].text))
+        }
+        return nil
+    }
+
+    /// A sentence-case line right under a headline candidate that is title-case, or clearly
+    /// shorter: "Acme Opens New Centre" / "Facility will employ 250 engineers …".
+    static func isDeck(_ c: Int, candidates: Set<Int>, features: [LineFeatures]) -> Bool {
+        let p = c - 1
+        guard candidates.contains(p) else { return false }
+        let (head, deck) = (features[p], features[c])
+        guard deck.lowercaseRatio > 0.5, !head.isAllCaps, !isMenu(head.text), !head.text.hasSuffix("!") else { return false }
+        if head.lowercaseRatio <= 0.4, head.wordCount >= 4 { return true }
+        return head.wordCount >= 6 && deck.wordCount >= 12 && deck.wordCount > head.wordCount + 2
+    }
+
+    /// Menus and breadcrumbs: "Politik | Wirtschaft", "Home > News > World".
+    static func isMenu(_ text: String) -> Bool {
+        [" | ", " > ", " » ", " · ", " / "].contains { text.contains($0) } || text.hasPrefix("|") || text.hasSuffix("|")
+    }
+
+    /// Drops widget junk glued to a headline: `NextImg:Russia intends …` → `Russia intends …`.
+    static func stripJunkPrefix(_ text: String) -> String {
+        guard let colon = text.firstIndex(of: ":") else { return text }
+        let prefix = text[..<colon]
+        let rest = text[text.index(after: colon)...]
+        guard (2...20).contains(prefix.count), prefix.allSatisfy({ $0.isLetter }),
+              let next = rest.first, !next.isWhitespace, !next.isNumber, rest.split(separator: " ").count >= 3 else { return text }
+        return String(rest)
+    }
+}

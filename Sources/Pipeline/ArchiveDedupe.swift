@@ -1,0 +1,104 @@
+import Archive
+import Dedupe
+import Foundation
+import Logging
+import WinnowCore
+
+/// Near-duplicate detection over the archive: the in-memory signature index rebuilt from
+/// the index's `signature` column at start-up, and exact verification against stored
+/// article files.
+///
+/// Not thread-safe: used from the ingestor's queue.
+public final class ArchiveDedupe {
+    public let detector: NearDuplicateDetector
+    let store: ArchiveStore
+    let index: ArchiveIndex
+    /// Ids that are not 16 hex digits, by their 64-bit key.
+    private var otherIds: [UInt64: String] = [:]
+
+    /// Loads stored signatures (inside the horizon) and signs articles that have none.
+    public init(parameters: DedupeParameters, store: ArchiveStore, index: ArchiveIndex, today: Int, logger: Logger) throws {
+        self.store = store
+        self.index = index
+        let counts = try index.signatureCounts()
+        let signatures = SignatureIndex()
+        signatures.beginBulkLoad(expectedCount: counts.articles)
+        detector = NearDuplicateDetector(parameters: parameters, index: signatures)
+        detector.storedShingles = { [unowned self] key in self.storedShingles(key) }
+
+        let started = Date()
+        let minDay = detector.minDay(today: today)
+        var skipped = 0
+        try index.signatureBlobs { id, ingested, blob in
+            guard blob.count == Signature.encodedSize || blob.count == 4 * Dedupe.signatureLength else { skipped += 1; return }
+            let day = DayNumber.parse(ingested) ?? today
+            guard day >= minDay else { return }
+            let count = blob.count == Signature.encodedSize
+                ? UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * Dedupe.signatureLength, as: UInt32.self)) : 0
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Dedupe.signatureLength) { values in
+                for i in 0..<Dedupe.signatureLength {
+                    values[i] = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+                }
+                signatures.insert(UnsafeBufferPointer(values), shingleCount: count, key: self.key(for: id), day: day)
+            }
+        }
+        signatures.finishBulkLoad()
+        // Articles indexed without a signature (older index, or a reindex without one).
+        var signed = 0
+        for row in try index.articlesWithoutSignature() {
+            guard let article = try? store.read(row.path) else { continue }
+            let fp = detector.fingerprint(Self.text(article))
+            try index.setSignature(id: row.id, fp.signature.bytes)
+            signed += 1
+            let day = DayNumber.parse(row.ingested) ?? today
+            if day >= minDay { detector.add(fp, key: key(for: row.id), day: day) }
+        }
+        logger.info("dedupe.loaded", metadata: [
+            "signatures": "\(signatures.count)", "signed": "\(signed)", "skipped": "\(skipped)",
+            "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))",
+            "bytes_per_doc": "\(signatures.count == 0 ? 0 : signatures.memoryBytes / signatures.count)",
+        ])
+    }
+
+    /// The text that is shingled: the body paragraphs, one per line.
+    public static func text(_ article: Article) -> String { article.paragraphs.joined(separator: "\n") }
+
+    /// Stored signature bytes for an article (for `ArchiveSync.repair/rebuild`).
+    public static func signatureBytes(_ article: Article, shingleWords: Int) -> [UInt8] {
+        let set = Shingler.distinct(Shingler(words: shingleWords).shingles(text(article)))
+        return MinHash.signature(set, distinctCount: set.count).bytes
+    }
+
+    public func fingerprint(_ article: Article) -> Fingerprint { detector.fingerprint(Self.text(article)) }
+
+    /// The stored article this one nearly duplicates, if any.
+    public func findDuplicate(_ fp: Fingerprint, today: Int) -> (id: String, comparison: Comparison)? {
+        guard let match = detector.findDuplicate(fp, today: today) else { return nil }
+        return (id(for: match.key), match)
+    }
+
+    /// Remembers a stored article.
+    public func add(_ fp: Fingerprint, id: String, day: Int) {
+        detector.add(fp, key: key(for: id), day: day)
+    }
+
+    public func key(for id: String) -> UInt64 {
+        if let key = ArticleKey.key(id), Hash64.hex(key) == id { return key }
+        let key = Hash64.hash(id) | (1 << 63) ^ 0x5a5a
+        otherIds[key] = id
+        return key
+    }
+
+    public func id(for key: UInt64) -> String { otherIds[key] ?? Hash64.hex(key) }
+
+    func storedShingles(_ key: UInt64) -> [UInt64]? {
+        guard let row = try? index.article(id: id(for: key)), let article = try? store.read(row.path) else { return nil }
+        return Shingler.distinct(detector.shingler.shingles(Self.text(article)))
+    }
+}
+
+extension Config.Dedupe {
+    public var parameters: DedupeParameters {
+        DedupeParameters(jaccard: jaccard, containment: containment, shingleWords: shingleWords, horizonDays: horizonDays)
+    }
+}

@@ -1,0 +1,269 @@
+import Archive
+import ArgumentParser
+import Dedupe
+import Foundation
+import WinnowCore
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmarks (release build, one core).",
+        subcommands: [DedupeBench.self, RebuildBench.self])
+}
+
+/// Resident set size of this process in bytes.
+private func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
+    let fields = text.split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
+}
+
+private func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+struct DedupeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dedupe",
+        abstract: "Normalise + shingle + signature + LSH query + verify + insert over a JSONL corpus.",
+        discussion: """
+            CORPUS.jsonl has one {"id","text"} object per line (optionally "group" and "kind", as written \
+            by scripts/gen-dedupe-corpus). Documents are processed in file order on one core, end to end: \
+            normalise, shingle (every shingle hashed), signature, LSH query, verification of plausible \
+            candidates (exact Jaccard/containment against the candidate's sorted shingle set, held in memory \
+            here where the daemon reads and shingles the archive file) and insert of non-duplicates. Prints docs/s and the \
+            bytes per indexed document held by the signature index. With labels, also precision and \
+            recall of the duplicate decisions per variant kind, against exact 3-shingle ground truth.
+            """)
+
+    @Argument(help: "JSONL corpus: one {\"id\",\"text\"} per line.")
+    var corpus: String
+
+    @Option(help: "Jaccard threshold.") var jaccard = 0.7
+    @Option(help: "Containment threshold.") var containment = 0.9
+    @Option(help: "Words per shingle.") var shingleWords = 3
+    @Option(help: "Repeat the timed run this many times and report the best.") var repeats = 3
+    @Flag(help: "Only time normalise + shingle + signature (for profiling).") var fingerprintOnly = false
+
+    struct Doc {
+        var id: String
+        var text: String
+        var group: String?
+        var kind: String?
+    }
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: corpus) else { throw ValidationError("cannot read \(corpus)") }
+        var docs: [Doc] = []
+        for line in data.split(separator: UInt8(ascii: "\n")) where !line.isEmpty {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
+                  let text = object["text"] as? String else { continue }
+            let id = (object["id"] as? String) ?? (object["id"] as? Int).map(String.init) ?? String(docs.count)
+            docs.append(Doc(id: id, text: text, group: object["group"] as? String, kind: object["kind"] as? String))
+        }
+        guard !docs.isEmpty else { throw ValidationError("no documents in \(corpus)") }
+        let parameters = DedupeParameters(jaccard: jaccard, containment: containment, shingleWords: shingleWords)
+        let words = docs.reduce(0) { $0 + $1.text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count }
+
+        var best = Double.infinity
+        var decisions: [Int?] = []
+        var bytesPerDoc = 0
+        var stats = (candidates: 0, verified: 0, stored: 0)
+        var firstDecisions: [Int?]?
+        for _ in 0..<max(1, repeats) {
+            let detector = NearDuplicateDetector(parameters: parameters)
+            var storedSets: [[UInt64]] = []
+            detector.storedShingles = { key in storedSets[Int(key)] }
+            decisions = []
+            decisions.reserveCapacity(docs.count)
+            let rssBefore = residentBytes()
+            let start = monotonicSeconds()
+            for doc in docs {
+                let fp = detector.fingerprint(doc.text)
+                if let match = detector.findDuplicate(fp, today: 0) {
+                    decisions.append(match.doc)
+                } else {
+                    decisions.append(nil)
+                    detector.add(fp, key: UInt64(storedSets.count), day: 0)
+                    storedSets.append(fp.sortedSet())
+                }
+            }
+            let seconds = monotonicSeconds() - start
+            _ = rssBefore
+            best = min(best, seconds)
+            bytesPerDoc = detector.index.memoryBytes / max(1, detector.index.count)
+            stats = (detector.candidatesSeen, detector.exactVerifications, detector.index.count)
+            if let firstDecisions, firstDecisions.map({ $0 ?? -1 }) != decisions.map({ $0 ?? -1 }) {
+                print("NONDETERMINISTIC: decisions differ between runs")
+            }
+            firstDecisions = decisions
+        }
+        print(String(format: "corpus: %d docs, %.0f words/doc", docs.count, Double(words) / Double(docs.count)))
+        do {
+            // Phase split: normalise + shingle + signature alone.
+            let detector = NearDuplicateDetector(parameters: parameters)
+            var sink: UInt32 = 0
+            let start = monotonicSeconds()
+            for _ in 0..<(fingerprintOnly ? 20 : 1) {
+                for doc in docs { sink &+= detector.fingerprint(doc.text).signature.values[0] }
+            }
+            let seconds = monotonicSeconds() - start
+            print(String(format: "  of which normalise + shingle + signature: %.0f docs/s (%.3f s)%@", Double(docs.count) / seconds, seconds,
+                         sink == 42 ? "" : ""))
+            if fingerprintOnly {
+                let shingler = Shingler(words: shingleWords)
+                var t = monotonicSeconds()
+                var out: [UInt64] = []
+                for doc in docs { shingler.shingles(doc.text, into: &out); sink &+= UInt32(truncatingIfNeeded: out.count) }
+                print(String(format: "  shingles: %.1f µs/doc", (monotonicSeconds() - t) / Double(docs.count) * 1e6))
+                let all = docs.map { shingler.shingles($0.text) }
+                t = monotonicSeconds()
+                for sh in all { sink &+= MinHash.signature(sh).values[1] }
+                print(String(format: "  signature+distinct count: %.1f µs/doc", (monotonicSeconds() - t) / Double(docs.count) * 1e6))
+                t = monotonicSeconds()
+                for sh in all { sink &+= UInt32(truncatingIfNeeded: MinHash.distinctCount(sh)) }
+                print(String(format: "  distinct count: %.1f µs/doc %d", (monotonicSeconds() - t) / Double(docs.count) * 1e6, sink))
+                return
+            }
+        }
+        print(String(format: "dedupe: %.0f docs/s end to end (best of %d, one core): %.3f s for %d docs",
+                     Double(docs.count) / best, max(1, repeats), best, docs.count))
+        print(String(format: "stored %d, duplicates %d, candidates/doc %.2f, exact verifications %d",
+                     stats.stored, docs.count - stats.stored, Double(stats.candidates) / Double(docs.count), stats.verified))
+        print("memory: \(bytesPerDoc) bytes per indexed document (signature index: signatures, metadata, LSH tables)")
+        if docs.contains(where: { $0.kind != nil }) { quality(docs, decisions: decisions, parameters: parameters) }
+    }
+
+    /// Precision and recall against exact ground truth: a document is a true duplicate when
+    /// an earlier stored document of its group (or the one it was matched to) has exact
+    /// 3-shingle Jaccard ≥ threshold or contains ≥ threshold of it.
+    func quality(_ docs: [Doc], decisions: [Int?], parameters: DedupeParameters) {
+        let shingler = Shingler(words: parameters.shingleWords)
+        let sets = docs.map { Shingler.distinct(shingler.shingles($0.text)) }
+        // Stored document number -> corpus position.
+        var storedPositions: [Int] = []
+        var storedByGroup: [String: [Int]] = [:]
+        struct Tally { var tp = 0, fp = 0, fn = 0, tn = 0 }
+        var tallies: [String: Tally] = [:]
+        var examples: [String] = []
+        for (i, doc) in docs.enumerated() {
+            let group = doc.group ?? "doc-\(i)"
+            var partners = storedByGroup[group] ?? []
+            if let match = decisions[i] { partners.append(storedPositions[match]) }
+            let truth = partners.contains { j in
+                let e = Similarity.exact(sets[i], in: sets[j])
+                return e.jaccard >= parameters.jaccard || e.containment >= parameters.containment
+            }
+            let predicted = decisions[i] != nil
+            var t = tallies[doc.kind ?? "unlabelled", default: Tally()]
+            switch (predicted, truth) {
+            case (true, true): t.tp += 1
+            case (true, false):
+                t.fp += 1
+                if examples.count < 5 { examples.append("false positive: \(doc.id) (\(doc.kind ?? "")) matched \(docs[storedPositions[decisions[i]!]].id)") }
+            case (false, true):
+                t.fn += 1
+                if examples.count < 5 { examples.append("missed: \(doc.id) (\(doc.kind ?? ""))") }
+            case (false, false): t.tn += 1
+            }
+            tallies[doc.kind ?? "unlabelled"] = t
+            if !predicted {
+                storedPositions.append(i)
+                storedByGroup[group, default: []].append(i)
+            }
+        }
+        func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "   -  " : String(format: "%.4f", Double(a) / Double(b)) }
+        print("quality (truth: exact \(parameters.shingleWords)-shingle Jaccard >= \(parameters.jaccard) or containment >= \(parameters.containment)):")
+        print("  kind              docs  true-dup  predicted   TP   FP   FN  precision  recall")
+        var total = Tally()
+        for kind in tallies.keys.sorted() {
+            let t = tallies[kind]!
+            total.tp += t.tp; total.fp += t.fp; total.fn += t.fn; total.tn += t.tn
+            print(String(format: "  %-16@ %5d  %8d  %9d %4d %4d %4d     %@  %@", kind as NSString, t.tp + t.fp + t.fn + t.tn,
+                         t.tp + t.fn, t.tp + t.fp, t.tp, t.fp, t.fn, ratio(t.tp, t.tp + t.fp) as NSString, ratio(t.tp, t.tp + t.fn) as NSString))
+        }
+        print(String(format: "  %-16@ %5d  %8d  %9d %4d %4d %4d     %@  %@", "ALL" as NSString, total.tp + total.fp + total.fn + total.tn,
+                     total.tp + total.fn, total.tp + total.fp, total.tp, total.fp, total.fn,
+                     ratio(total.tp, total.tp + total.fp) as NSString, ratio(total.tp, total.tp + total.fn) as NSString))
+        for e in examples { print("  " + e) }
+    }
+}
+
+struct RebuildBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Time the start-up rebuild of the LSH tables from N signatures stored in a SQLite index.",
+        discussion: """
+            Writes N synthetic articles with signatures into a fresh index in a temporary folder (not \
+            timed), then times reading every signature blob from SQLite and inserting it into the \
+            in-memory signature index, as the daemon does at start-up.
+            """)
+
+    @Option(help: "Number of signatures.") var count = 1_000_000
+    @Option(help: "Folder for the temporary index (default: a new folder under /tmp).") var state: String?
+
+    func run() throws {
+        let dir = state ?? (NSTemporaryDirectory() + "/winnow-rebuild-\(getpid())")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if state == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        do {
+            let index = try ArchiveIndex(stateDirectory: dir)
+            var existing = 0
+            try index.database.prepare("SELECT count(*) FROM articles").query { existing = $0.int(0) ?? 0 }
+            if existing < count {
+                let writeStart = monotonicSeconds()
+                var rng: UInt64 = 0x1234_5678_9abc_def0 &+ UInt64(existing)
+                func next() -> UInt64 {
+                    rng &+= 0x9e37_79b9_7f4a_7c15
+                    return Hash64.mix(rng, 0xbf58_476d_1ce4_e5b9)
+                }
+                try index.transaction {
+                    let insert = try index.database.prepare("""
+                        INSERT INTO articles(id, path, title, ingested, origin, content_hash, words, signature)
+                        VALUES(?,?,?,?,?,?,?,?)
+                        """)
+                    var shingles = [UInt64](repeating: 0, count: 600)
+                    for i in existing..<count {
+                        for j in 0..<shingles.count { shingles[j] = next() }
+                        let sig = MinHash.signature(shingles, distinctCount: 600)
+                        let id = Hash64.hex(next())
+                        try insert.run([.text(id), .text("bench/\(i).md"), .text("t"), .text("2026-01-01T00:00:00Z"),
+                                        .text("bench"), .text(id), .integer(600), .blob(sig.bytes)])
+                    }
+                }
+                print(String(format: "wrote %d signatures in %.1f s (not timed below)", count - existing, monotonicSeconds() - writeStart))
+            }
+        }
+        let rssBefore = residentBytes()
+        let start = monotonicSeconds()
+        let index = try ArchiveIndex(stateDirectory: dir)
+        let counts = try index.signatureCounts()
+        let signatures = SignatureIndex()
+        signatures.beginBulkLoad(expectedCount: counts.articles)
+        try index.signatureBlobs { id, ingested, blob in
+            guard blob.count == Signature.encodedSize else { return }
+            let day = DayNumber.parse(ingested) ?? 0
+            let shingleCount = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 512, as: UInt32.self))
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Dedupe.signatureLength) { values in
+                for i in 0..<Dedupe.signatureLength { values[i] = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
+                signatures.insert(UnsafeBufferPointer(values), shingleCount: shingleCount,
+                                  key: ArticleKey.key(id) ?? Hash64.hash(id), day: day)
+            }
+        }
+        let loaded = monotonicSeconds() - start
+        signatures.finishBulkLoad()
+        let seconds = monotonicSeconds() - start
+        print(String(format: "  of which reading SQLite + copying signatures: %.2f s, building the LSH table: %.2f s", loaded, seconds - loaded))
+        let rss = residentBytes() - rssBefore
+        print(String(format: "rebuild: %d signatures read from SQLite and indexed in %.2f s (%.0f signatures/s)",
+                     signatures.count, seconds, Double(signatures.count) / seconds))
+        print("memory: \(signatures.memoryBytes / max(1, signatures.count)) bytes per document in the signature index; "
+              + "resident set grew \(rss / max(1, signatures.count)) bytes per document")
+        // A query, to show the tables answer.
+        let probe = signatures.signature(signatures.count / 2)
+        let found = signatures.candidates(probe)
+        print("probe: document \(signatures.count / 2) finds \(found.count) candidate(s), itself included: \(found.contains(signatures.count / 2))")
+    }
+}

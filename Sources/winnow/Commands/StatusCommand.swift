@@ -1,0 +1,64 @@
+import Archive
+import ArgumentParser
+import Daemon
+import Foundation
+import Inbox
+import WinnowCore
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Summarise the daemon: uptime, feeds, inbox backlog, articles today and in total, archive size.")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() throws {
+        let (config, _) = try options.load()
+        let index = try ArchiveIndex(stateDirectory: config.paths.state)
+        let counts = try index.counts()
+        var lines: [String] = []
+        if let status = DaemonStatus.read(state: config.paths.state), status.isRunning {
+            let uptime = DateParser.parse(status.started).map { Int(Date().timeIntervalSince($0)) } ?? 0
+            lines.append("daemon     running (pid \(status.pid), up \(Self.duration(uptime)), version \(status.version))")
+        } else {
+            lines.append("daemon     not running")
+        }
+        let feeds = try index.feedSummary()
+        lines.append("feeds      \(config.feeds.count) configured, \(feeds.ok) ok, \(feeds.failing) failing"
+            + (feeds.nextDue.map { ", next due \($0)" } ?? ""))
+        for failing in feeds.failingFeeds { lines.append("           failing: \(failing)") }
+        let backlog = InboxFolder(root: config.paths.inbox).pending().count
+        lines.append("inbox      \(backlog) waiting in \(config.paths.inbox)")
+        lines.append("today      \(counts.articlesToday) stored, \(counts.duplicatesToday) duplicates, \(counts.failuresToday) failed")
+        lines.append("total      \(counts.articles) stored, \(counts.duplicates) duplicates, \(counts.failures) failed")
+        let (files, bytes) = Self.archiveSize(config.paths.archive)
+        lines.append("archive    \(files) files, \(Self.bytes(bytes)) in \(config.paths.archive)")
+        print(lines.joined(separator: "\n"))
+    }
+
+    static func duration(_ seconds: Int) -> String {
+        if seconds < 60 { return "\(seconds)s" }
+        if seconds < 3600 { return "\(seconds / 60)m" }
+        if seconds < 86400 { return "\(seconds / 3600)h \(seconds % 3600 / 60)m" }
+        return "\(seconds / 86400)d \(seconds % 86400 / 3600)h"
+    }
+
+    static func bytes(_ n: Int) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    static func archiveSize(_ root: String) -> (Int, Int) {
+        guard let e = FileManager.default.enumerator(atPath: root) else { return (0, 0) }
+        var files = 0, bytes = 0
+        while let item = e.nextObject() as? String {
+            guard item.hasSuffix(".md"), let size = e.fileAttributes?[.size] as? Int else { continue }
+            files += 1
+            bytes += size
+        }
+        return (files, bytes)
+    }
+}
