@@ -13,14 +13,6 @@ public enum BoilerplateVocabulary {
         "responses", "discussion", "kommentare", "commentaires", "comentarios", "lesen sie auch", "ähnliche artikel",
         "les plus lus", "à voir aussi", "more news", "latest news", "latest stories", "see also", "media contact",
         "press contact", "contacts", "###",
-        // Added by the HTML extractor.
-        "related coverage", "related content", "related topics", "related links", "about the author",
-        "share this story", "share", "print", "temas relacionados", "veja também", "leia também", "mehr themen", "weitere beiträge",
-        "weitere themen", "weitere informationen", "verwandte themen", "verwandte artikel", "ähnliche beiträge",
-        "schon gelesen", "auch interessant", "das könnte dich auch interessieren", "über den autor", "zur person",
-        "kommentar verfassen", "kommentar schreiben", "kommentare schreiben", "diesen artikel teilen", "artikel teilen",
-        "diese seite teilen", "teilen", "seite teilen", "beitrag teilen", "podobne artykuły", "czytaj także",
-        "zobacz także", "partager", "partager cet article", "articles similaires", "dans la même rubrique",
     ]
 
     /// Substrings of short lines that are boilerplate (sponsor, ad, subscribe, comment,
@@ -39,10 +31,6 @@ public enum BoilerplateVocabulary {
         "alle rechte vorbehalten", "partager", "s'abonner", "inscrivez-vous", "tous droits réservés", "compartir",
         "todos los derechos reservados", "like this:", "loading...", "powered by", "unsubscribe", "view in browser",
         "view this email in your browser", "forward to a friend", "manage preferences", "update your preferences",
-        // Added by the HTML extractor: picture credits and notices.
-        "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "quelle:", "source:", "image:", "credit:", "copyright",
-        "©", "getty images", "picture alliance", "picture-alliance", "titelbild", "beitragsbild", "symbolbild",
-        "sign up", "alle angaben ohne gewähr", "lust auf mehr",
     ]
 
     /// Boilerplate that comes as whole sentences (comment forms, mail footers, copyright and

@@ -9,8 +9,27 @@ struct BlockFilter {
     /// Normalized titles (see `normalized`) the body should not repeat.
     let titles: Set<String>
 
-    private static let openers = Set(BoilerplateVocabulary.blockOpeners)
-    private static let phrases = PhraseSet(BoilerplateVocabulary.linePhrases, wordBoundaries: true)
+    private static let openers = Set(BoilerplateVocabulary.blockOpeners + htmlOpeners)
+    private static let phrases = PhraseSet(BoilerplateVocabulary.linePhrases + htmlPhrases, wordBoundaries: true)
+
+    /// Section headings of web pages (kept here, not in the shared vocabulary, because the
+    /// text cleaner reads a lone "Share" or "Print" line differently).
+    private static let htmlOpeners = [
+        "related coverage", "related content", "related topics", "related links", "about the author",
+        "share this story", "share", "print", "temas relacionados", "veja também", "leia também", "mehr themen", "weitere beiträge",
+        "weitere themen", "weitere informationen", "verwandte themen", "verwandte artikel", "ähnliche beiträge",
+        "schon gelesen", "auch interessant", "das könnte dich auch interessieren", "über den autor", "zur person",
+        "kommentar verfassen", "kommentar schreiben", "kommentare schreiben", "diesen artikel teilen", "artikel teilen",
+        "diese seite teilen", "teilen", "seite teilen", "beitrag teilen", "podobne artykuły", "czytaj także",
+        "zobacz także", "partager", "partager cet article", "articles similaires", "dans la même rubrique",
+    ]
+
+    /// Picture credits and notices on short web-page lines.
+    private static let htmlPhrases = [
+        "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "quelle:", "source:", "image:", "credit:", "copyright",
+        "©", "getty images", "picture alliance", "picture-alliance", "titelbild", "beitragsbild", "symbolbild",
+        "sign up", "alle angaben ohne gewähr", "lust auf mehr",
+    ]
     private static let bylinePrefixes = ["by ", "von ", "par ", "por ", "di ", "written by ", "text: ", "autor: ", "author: "]
 
     /// Bylines seen while filtering ("By Jane Doe"), first one wins.
