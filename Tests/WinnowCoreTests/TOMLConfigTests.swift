@@ -54,3 +54,11 @@ import Testing
         }
     }
 }
+
+@Suite struct JSONLineTests {
+    @Test func escapesOnlyWhatJSONNeeds() {
+        #expect(JSONLine.quote("plain “curly” text") == "\"plain “curly” text\"")
+        #expect(JSONLine.quote("a\"b\\c\nd\u{1}") == "\"a\\\"b\\\\c\\nd\\u0001\"")
+        #expect(JSONLine.quote("line\u{2028}sep") == "\"line\\u2028sep\"")
+    }
+}

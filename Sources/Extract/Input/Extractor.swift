@@ -44,14 +44,16 @@ public enum Extractor {
         return document
     }
 
-    /// NUL bytes or a high share of control bytes in the first 8 KiB mean a binary file.
+    /// More than a few NUL bytes or a high share of control bytes in the first 8 KiB mean a
+    /// binary file. A handful of stray NULs occurs in real saved pages and is tolerated.
     static func looksBinary(_ bytes: [UInt8]) -> Bool {
         let sample = bytes.prefix(8192)
         var control = 0
+        var nul = 0
         for b in sample {
-            if b == 0 { return true }
+            if b == 0 { nul += 1 }
             if b < 0x20, b != 0x09, b != 0x0A, b != 0x0D, b != 0x0C, b != 0x1B { control += 1 }
         }
-        return control * 20 > sample.count
+        return nul > 16 || control * 20 > sample.count
     }
 }

@@ -24,7 +24,24 @@ public struct JSONLine {
 
     public var string: String { "{" + parts.joined(separator: ",") + "}" }
 
+    /// True when `s` holds a control character, a quote, a backslash or U+2028/U+2029.
+    static func needsEscaping(_ s: String) -> Bool {
+        var copy = s
+        return copy.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                if b < 0x20 || b == 0x22 || b == 0x5C { return true }
+                if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return true }
+                i += 1
+            }
+            return false
+        }
+    }
+
     public static func quote(_ s: String) -> String {
+        // Most text needs no escaping: copy it whole instead of scalar by scalar.
+        if !needsEscaping(s) { return "\"" + s + "\"" }
         var out = "\""
         out.reserveCapacity(s.utf8.count + 2)
         for scalar in s.unicodeScalars {
