@@ -28,6 +28,12 @@ public struct TestWorkspace {
             """)
     }
 
+    /// The five sample clippings in `seeds/`, sorted.
+    public static var seedPaths: [String] {
+        let dir = repositoryRoot + "/seeds"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { dir + "/" + $0 }
+    }
+
     /// The repository root (for `seeds/`), found from this source file's location.
     public static var repositoryRoot: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

@@ -4,10 +4,7 @@ import WinnowTestSupport
 
 /// `winnow run` as systemd runs it: a child process speaking the notify protocol.
 @Suite struct DaemonEndToEndTests {
-    var seeds: [String] {
-        let dir = TestWorkspace.repositoryRoot + "/seeds"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { dir + "/" + $0 }
-    }
+    var seeds: [String] { TestWorkspace.seedPaths }
 
     @Test func notifyProtocolInOrderAndGracefulStop() throws {
         let ws = TestWorkspace()

@@ -4,10 +4,7 @@ import WinnowTestSupport
 
 /// Near-duplicate detection through the real `winnow` binary.
 @Suite struct DedupeEndToEndTests {
-    var seeds: [String] {
-        let dir = TestWorkspace.repositoryRoot + "/seeds"
-        return ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".txt") }.sorted().map { dir + "/" + $0 }
-    }
+    var seeds: [String] { TestWorkspace.seedPaths }
 
     func json(_ line: String) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]

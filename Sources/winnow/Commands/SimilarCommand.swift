@@ -39,7 +39,7 @@ struct SimilarCommand: ParsableCommand {
         let ingestor = try Ingestor(config: config, logger: logger)
         let article: Article
         do { article = try ingestor.article(for: IngestInput(bytes: bytes, kind: kind, origin: file)) } catch {
-            printError("winnow: \(file): \((error as? InputError)?.message ?? "\(error)")")
+            printError("winnow: \(file): \(error.message)")
             throw ExitCode(1)
         }
         let detector = ingestor.dedupe.detector
