@@ -212,8 +212,8 @@ public final class Service: @unchecked Sendable {
         config = applied
         ingestor.config = applied
         feeds.reload(config: applied)
-        logger.logLevel = applied.logLevel
-        logger.info("reloaded", metadata: ["config": "\(configPath)", "feeds": "\(applied.feeds.count)"])
+        logger.logLevel = applied.logLevel  // shared by every logger of the process
+        logger.notice("reloaded", metadata: ["config": "\(configPath)", "feeds": "\(applied.feeds.count)"])
         drain()
     }
 

@@ -92,13 +92,19 @@ import WinnowTestSupport
         try FileManager.default.copyItem(atPath: seeds[0], toPath: ws.inbox + "/a.txt")
         #expect(daemon.waitForLine { $0.contains("event=stored") && $0.contains("origin=a.txt") } != nil)
 
-        // A valid change takes effect without a restart: a tiny size limit now fails files.
+        #expect(daemon.waitForLine { $0.contains("event=inbox.moved file=a.txt") } != nil)  // debug level
+
+        // A valid change takes effect without a restart: a tiny size limit now fails files,
+        // and the log level drops to notice for every part of the daemon.
         try original.replacingOccurrences(of: "[inbox]", with: "[inbox]\nmax_file_bytes = 100")
+            .replacingOccurrences(of: "level = \"debug\"", with: "level = \"notice\"")
             .write(toFile: ws.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
-        #expect(daemon.waitForLine { $0.contains("event=reloaded") } != nil)
+        let reloaded = daemon.waitForLine { $0.contains("event=reloaded") }
+        #expect(reloaded != nil)
         try FileManager.default.copyItem(atPath: seeds[1], toPath: ws.inbox + "/b.txt")
         #expect(daemon.waitForLine { $0.contains("event=failed") && $0.contains("origin=b.txt") && $0.contains("over the limit") } != nil)
+        #expect(!daemon.log.dropFirst(reloaded ?? 0).contains { $0.contains("event=inbox.moved") })  // info, now hidden
 
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)

@@ -9,14 +9,17 @@ import Logging
 /// and the level.
 public struct KeyValueLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    /// One level for every logger of the process, so a reload changes them all at once.
+    public var logLevel: Logger.Level {
+        get { SharedLogLevel.current }
+        set { SharedLogLevel.current = newValue }
+    }
     private let label: String
     private let journal: Bool
     private let sink: LogSink
 
-    public init(label: String, level: Logger.Level, journal: Bool, sink: LogSink = .standardError) {
+    public init(label: String, journal: Bool, sink: LogSink = .standardError) {
         self.label = label
-        self.logLevel = level
         self.journal = journal
         self.sink = sink
     }
@@ -75,6 +78,17 @@ public struct LogSink: Sendable {
     }
 }
 
+/// The process-wide log level behind every `KeyValueLogHandler`.
+public enum SharedLogLevel {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var level: Logger.Level = .info
+
+    public static var current: Logger.Level {
+        get { lock.lock(); defer { lock.unlock() }; return level }
+        set { lock.lock(); level = newValue; lock.unlock() }
+    }
+}
+
 enum LogTime {
     static func now() -> String {
         var tv = timeval()
@@ -124,8 +138,9 @@ public enum WinnowLogging {
     /// Installs the key=value handler once; later calls only matter for the level.
     public static func bootstrap(level: Logger.Level) {
         let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        SharedLogLevel.current = level
         LoggingSystem.bootstrap { label in
-            KeyValueLogHandler(label: label, level: level, journal: journal)
+            KeyValueLogHandler(label: label, journal: journal)
         }
     }
 }
