@@ -41,12 +41,14 @@ public struct Shingler: Sendable {
                 return
             }
             let count = n - k + 1
-            out.reserveCapacity(count)
+            // Combined in place (shingle i only reads words i..<i+k, not yet overwritten),
+            // then copied once: `append` per element checks capacity and uniqueness.
             if k == 3 {
-                for i in 0..<count { out.append(Self.combine3(words + i)) }
+                for i in 0..<count { words[i] = Self.combine3(words + i) }
             } else {
-                for i in 0..<count { out.append(Self.combine(words + i, count: k)) }
+                for i in 0..<count { words[i] = Self.combine(words + i, count: k) }
             }
+            out.append(contentsOf: UnsafeBufferPointer(start: words, count: count))
         }
     }
 
@@ -134,26 +136,27 @@ public struct Shingler: Sendable {
         var i = 0
         while i < n {
             // Skip separators.
+            // `&+=` throughout: `i < n` bounds it, and overflow checks cost in these byte loops.
             while i < n {
                 let c = cls[Int(p[i])]
                 if c == 1 { break }
-                if c == 0 { i += 1; continue }
+                if c == 0 { i &+= 1; continue }
                 let w = wideSeparator(bytes, i)
                 if w == 0 { break }
-                i += w
+                i &+= w
             }
             if i >= n { break }
             let start = i
             var ascii = true
             while i < n {
                 let c = cls[Int(p[i])]
-                if c == 1 { i += 1; continue }
+                if c == 1 { i &+= 1; continue }
                 if c == 0 || wideSeparator(bytes, i) != 0 { break }
                 ascii = false
-                i += 1
+                i &+= 1
             }
             if ascii {
-                if count < capacity { words[count] = hashASCIIWord(p + start, length: i - start, end: end); count += 1 }
+                if count < capacity { words[count] = hashASCIIWord(p + start, length: i &- start, end: end); count &+= 1 }
             } else {
                 // A word with other non-ASCII characters: the Unicode normaliser decides
                 // (NFKC, case fold; it may split the word).
