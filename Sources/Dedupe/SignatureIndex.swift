@@ -378,7 +378,7 @@ struct SlotTable {
                         let s = slots[i]
                         if s & 0x00ff_ffff == 0 { break }
                         if s & 0xff00_0000 == tag { body(k, (s & 0x00ff_ffff) &- 1) }
-                        i += 1
+                        i &+= 1
                         if i == capacity { i = 0 }
                     }
                 }
