@@ -240,8 +240,9 @@ public final class SignatureIndex {
                     } else {
                         // Confirmed by the 8-bit fingerprint only: a stray hit needs a second one.
                         let d = Int(doc)
-                        if hits[d] == 0 { touched.append(doc) }
-                        if hits[d] < 255 { hits[d] += 1 }
+                        let h = hits[d]
+                        if h == 0 { touched.append(doc) }
+                        hits[d] = h == 255 ? h : h &+ 1
                     }
                 }
                 for doc in touched {
