@@ -341,23 +341,6 @@ struct SlotTable {
         entries += 1
     }
 
-    @inline(__always)
-    func lookup(hash: UInt64, _ body: (UInt32) -> Void) {
-        guard capacity > 0 else { return }
-        var i = home(hash)
-        let tag = Self.tag(hash)
-        let capacity = self.capacity
-        slots.withUnsafeBufferPointer { slots in
-            while true {
-                let s = slots[i]
-                if s & 0x00ff_ffff == 0 { return }
-                if s & 0xff00_0000 == tag { body((s & 0x00ff_ffff) &- 1) }
-                i += 1
-                if i == capacity { i = 0 }
-            }
-        }
-    }
-
     /// Calls `body(k, doc)` for each entry whose fingerprint matches `hashes[k]` (at most
     /// 48 keys). The home slots are loaded first, all together: they are independent
     /// loads, so the CPU overlaps their cache misses instead of waiting for each chain.
@@ -369,9 +352,9 @@ struct SlotTable {
             slots.withUnsafeBufferPointer { slots in
                 for k in hashes.indices { homes[k] = home(hashes[k]) }
                 // Touch every home slot before walking any chain.
-                var any: UInt32 = 0
-                for k in hashes.indices { any |= slots[homes[k]] }
-                guard any != 0 else { return }
+                var seen: UInt32 = 0
+                for k in hashes.indices { seen |= slots[homes[k]] }
+                guard seen != 0 else { return }
                 for k in hashes.indices {
                     var i = homes[k]
                     let tag = Self.tag(hashes[k])
