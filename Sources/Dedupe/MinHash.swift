@@ -117,14 +117,17 @@ public enum MinHash {
     public static func compute(_ shingles: UnsafeBufferPointer<UInt64>, into out: UnsafeMutableBufferPointer<UInt32>) {
         precondition(out.count == Dedupe.signatureLength)
         for i in 0..<out.count { out[i] = .max }
-        var filledLow: UInt64 = 0
-        var filledHigh: UInt64 = 0
         for x in shingles {
             let bin = Int(truncatingIfNeeded: x &>> binShift)
             let v = UInt32(truncatingIfNeeded: x &>> valueShift) & 0x7fff_ffff
             out[bin] = min(out[bin], v)
-            if bin < 64 { filledLow |= 1 &<< UInt64(bin) } else { filledHigh |= 1 &<< UInt64(bin - 64) }
         }
+        // Filled bins are found afterwards (values are 31 bits, so a filled bin is below
+        // `.max`): tracking them in the loop costs a random branch per shingle.
+        var filledLow: UInt64 = 0
+        var filledHigh: UInt64 = 0
+        for bin in 0..<64 where out[bin] != .max { filledLow |= 1 &<< UInt64(bin) }
+        for bin in 64..<Dedupe.signatureLength where out[bin] != .max { filledHigh |= 1 &<< UInt64(bin - 64) }
         if filledLow == .max && filledHigh == .max { return }
         if filledLow == 0 && filledHigh == 0 { return }
         @inline(__always) func filled(_ bin: Int) -> Bool {
@@ -152,9 +155,18 @@ public enum MinHash {
     /// Number of equal positions.
     @inline(__always)
     public static func matches(_ a: UnsafeBufferPointer<UInt32>, _ b: UnsafeBufferPointer<UInt32>) -> Int {
-        var n = 0
-        for i in 0..<Dedupe.signatureLength where a[i] == b[i] { n += 1 }
-        return n
+        // Explicit vectors: the scalar loop compiles to a data-dependent branch per value,
+        // which mispredicts on partly similar documents.
+        precondition(a.count == Dedupe.signatureLength && b.count == Dedupe.signatureLength)
+        let pa = UnsafeRawPointer(a.baseAddress!), pb = UnsafeRawPointer(b.baseAddress!)
+        let zero = SIMD8<UInt32>(), one = SIMD8<UInt32>(repeating: 1)
+        var acc = zero
+        for k in 0..<(Dedupe.signatureLength / 8) {
+            let x = pa.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<UInt32>.self)
+            let y = pb.loadUnaligned(fromByteOffset: 32 * k, as: SIMD8<UInt32>.self)
+            acc &+= zero.replacing(with: one, where: x .== y)
+        }
+        return Int(acc.wrappedSum())
     }
 }
 

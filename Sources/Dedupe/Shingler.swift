@@ -41,12 +41,14 @@ public struct Shingler: Sendable {
                 return
             }
             let count = n - k + 1
-            out.reserveCapacity(count)
+            // Combined in place (shingle i only reads words i..<i+k, not yet overwritten),
+            // then copied once: `append` per element checks capacity and uniqueness.
             if k == 3 {
-                for i in 0..<count { out.append(Self.combine3(words + i)) }
+                for i in 0..<count { words[i] = Self.combine3(words + i) }
             } else {
-                for i in 0..<count { out.append(Self.combine(words + i, count: k)) }
+                for i in 0..<count { words[i] = Self.combine(words + i, count: k) }
             }
+            out.append(contentsOf: UnsafeBufferPointer(start: words, count: count))
         }
     }
 
@@ -134,26 +136,36 @@ public struct Shingler: Sendable {
         var i = 0
         while i < n {
             // Skip separators.
+            // `&+=` throughout: `i < n` bounds it, and overflow checks cost in these byte loops.
             while i < n {
                 let c = cls[Int(p[i])]
                 if c == 1 { break }
-                if c == 0 { i += 1; continue }
+                if c == 0 { i &+= 1; continue }
                 let w = wideSeparator(bytes, i)
                 if w == 0 { break }
-                i += w
+                i &+= w
             }
             if i >= n { break }
             let start = i
             var ascii = true
+            // Eight bytes at a time while they are ASCII letters and digits; stops at the
+            // first other byte, which the byte loop below then classifies.
+            while i &+ 8 <= n {
+                let x = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                let stop = ~Self.asciiAlnumMask(x) & 0x8080_8080_8080_8080
+                if stop == 0 { i &+= 8; continue }
+                i &+= stop.trailingZeroBitCount >> 3
+                break
+            }
             while i < n {
                 let c = cls[Int(p[i])]
-                if c == 1 { i += 1; continue }
+                if c == 1 { i &+= 1; continue }
                 if c == 0 || wideSeparator(bytes, i) != 0 { break }
                 ascii = false
-                i += 1
+                i &+= 1
             }
             if ascii {
-                if count < capacity { words[count] = hashASCIIWord(p + start, length: i - start, end: end); count += 1 }
+                if count < capacity { words[count] = hashASCIIWord(p + start, length: i &- start, end: end); count &+= 1 }
             } else {
                 // A word with other non-ASCII characters: the Unicode normaliser decides
                 // (NFKC, case fold; it may split the word).
@@ -166,6 +178,21 @@ public struct Shingler: Sendable {
             }
         }
         return count
+    }
+
+    /// Bit 7 of each byte of the result is set when that byte of `x` is an ASCII letter or
+    /// digit (class 1 in `classTable`); other bits are garbage. Bytes ≥ 0x80 give 0. Each
+    /// "≥ c" test adds 0x80 − c to the low 7 bits, so no carry crosses a byte.
+    @inline(__always)
+    static func asciiAlnumMask(_ x: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let low = x & 0x7f7f_7f7f_7f7f_7f7f
+        let ascii = ~x
+        @inline(__always) func atLeast(_ v: UInt64, _ c: UInt64) -> UInt64 { v &+ (0x80 &- c) &* ones }
+        let lower = low | 0x2020_2020_2020_2020
+        let digit = atLeast(low, 0x30) & ~atLeast(low, 0x3a)
+        let letter = atLeast(lower, 0x61) & ~atLeast(lower, 0x7b)
+        return (digit | letter) & ascii
     }
 
     /// Per byte: 0 ASCII separator, 1 ASCII letter or digit, 2 non-ASCII.

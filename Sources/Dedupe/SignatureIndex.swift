@@ -20,6 +20,10 @@ public final class SignatureIndex {
     private var table = SlotTable(capacity: 0)
     /// Per-document hit counters for one query (always left at zero).
     private var hitCounts: [UInt8] = []
+    /// Scratch buffers of `candidates`, kept between queries to avoid allocations.
+    private var bandHits: [UInt64] = []
+    private var touched: [UInt32] = []
+    private var found: [Int] = []
 
     static let keysPerDocument = Dedupe.bands + Dedupe.containmentGroups
 
@@ -208,35 +212,55 @@ public final class SignatureIndex {
     }
 
     public func candidates(_ sig: UnsafeBufferPointer<UInt32>, minDay: Int = Int.min) -> [Int] {
-        var found: [Int] = []
-        guard count > 0 else { return found }
+        guard count > 0 else { return [] }
+        if hitCounts.count < count { hitCounts.append(contentsOf: repeatElement(0, count: count - hitCounts.count)) }
+        // Scratch buffers moved out of `self` for the query, so the loops below touch
+        // locals (no exclusivity checks on class properties) and keep their capacity.
+        var bandHits = self.bandHits, touched = self.touched, found = self.found
+        bandHits.removeAll(keepingCapacity: true)
+        touched.removeAll(keepingCapacity: true)
+        found.removeAll(keepingCapacity: true)
+        self.bandHits = []; self.touched = []; self.found = []
+        defer { self.bandHits = bandHits; self.touched = touched; self.found = found }
         let table = self.table
         let chunks = self.chunks
-        for band in 0..<Dedupe.bands {
-            let base = band * Dedupe.rows
-            table.lookup(hash: Self.bandHash(sig, band: band)) { doc in
-                let d = Int(doc)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.keysPerDocument) { hashes in
+            // All keys first, so the table walk below can issue its (cache-missing) loads
+            // back to back instead of one key at a time.
+            var n = 0
+            for band in 0..<Dedupe.bands { hashes[n] = Self.bandHash(sig, band: band); n += 1 }
+            for group in 0..<Dedupe.containmentGroups {
+                if let m = MinHash.groupMinimum(sig, group: group) { hashes[n] = Self.groupHash(m, group: group); n += 1 }
+            }
+            hitCounts.withUnsafeMutableBufferPointer { hits in
+                table.lookup(UnsafeBufferPointer(rebasing: hashes[0..<n])) { key, doc in
+                    if key < Dedupe.bands {
+                        // Confirmed against the signature later, in one pass (see below).
+                        bandHits.append(UInt64(doc) << 8 | UInt64(key))
+                    } else {
+                        // Confirmed by the 8-bit fingerprint only: a stray hit needs a second one.
+                        let d = Int(doc)
+                        let h = hits[d]
+                        if h == 0 { touched.append(doc) }
+                        hits[d] = h == 255 ? h : h &+ 1
+                    }
+                }
+                for doc in touched {
+                    if hits[Int(doc)] >= 2 { found.append(Int(doc)) }
+                    hits[Int(doc)] = 0
+                }
+            }
+        }
+        // Band hits are confirmed against the stored rows after the table walk: the
+        // signature reads are independent of each other, so their cache misses overlap.
+        bandHits.withUnsafeBufferPointer { bandHits in
+            for hit in bandHits {
+                let d = Int(truncatingIfNeeded: hit >> 8)
+                let base = Int(truncatingIfNeeded: hit & 0xff) * Dedupe.rows
                 let other = chunks[d >> Self.chunkShift] + (d & (Self.chunkSize - 1)) * Dedupe.signatureLength
                 var same = true
                 for r in 0..<Dedupe.rows where other[base + r] != sig[base + r] { same = false }
-                if same { found.append(Int(doc)) }
-            }
-        }
-        if hitCounts.count < count { hitCounts.append(contentsOf: repeatElement(0, count: count - hitCounts.count)) }
-        var touched: [UInt32] = []
-        hitCounts.withUnsafeMutableBufferPointer { hits in
-            for group in 0..<Dedupe.containmentGroups {
-                guard let m = MinHash.groupMinimum(sig, group: group) else { continue }
-                // Confirmed by the 8-bit fingerprint only: a stray hit needs a second one.
-                table.lookup(hash: Self.groupHash(m, group: group)) { doc in
-                    let d = Int(doc)
-                    if hits[d] == 0 { touched.append(doc) }
-                    if hits[d] < 255 { hits[d] += 1 }
-                }
-            }
-            for doc in touched {
-                if hits[Int(doc)] >= 2 { found.append(Int(doc)) }
-                hits[Int(doc)] = 0
+                if same { found.append(d) }
             }
         }
         found.sort()
@@ -317,19 +341,31 @@ struct SlotTable {
         entries += 1
     }
 
+    /// Calls `body(k, doc)` for each entry whose fingerprint matches `hashes[k]` (at most
+    /// 48 keys). The home slots are loaded first, all together: they are independent
+    /// loads, so the CPU overlaps their cache misses instead of waiting for each chain.
     @inline(__always)
-    func lookup(hash: UInt64, _ body: (UInt32) -> Void) {
+    func lookup(_ hashes: UnsafeBufferPointer<UInt64>, _ body: (Int, UInt32) -> Void) {
         guard capacity > 0 else { return }
-        var i = home(hash)
-        let tag = Self.tag(hash)
         let capacity = self.capacity
-        slots.withUnsafeBufferPointer { slots in
-            while true {
-                let s = slots[i]
-                if s & 0x00ff_ffff == 0 { return }
-                if s & 0xff00_0000 == tag { body((s & 0x00ff_ffff) &- 1) }
-                i += 1
-                if i == capacity { i = 0 }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: hashes.count) { homes in
+            slots.withUnsafeBufferPointer { slots in
+                for k in hashes.indices { homes[k] = home(hashes[k]) }
+                // Touch every home slot before walking any chain.
+                var seen: UInt32 = 0
+                for k in hashes.indices { seen |= slots[homes[k]] }
+                guard seen != 0 else { return }
+                for k in hashes.indices {
+                    var i = homes[k]
+                    let tag = Self.tag(hashes[k])
+                    while true {
+                        let s = slots[i]
+                        if s & 0x00ff_ffff == 0 { break }
+                        if s & 0xff00_0000 == tag { body(k, (s & 0x00ff_ffff) &- 1) }
+                        i &+= 1
+                        if i == capacity { i = 0 }
+                    }
+                }
             }
         }
     }
