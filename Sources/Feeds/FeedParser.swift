@@ -1,4 +1,5 @@
 import CLibXML2
+import Extract
 import Foundation
 import WinnowCore
 
@@ -77,13 +78,12 @@ public struct FeedParseError: Error, Sendable, CustomStringConvertible {
 /// the better of the two wins.
 public enum FeedParser {
     static let setup: Void = {
-        xmlInitParser()
-        winnow_xml_silence_errors()
         // Defence in depth: no external entity or DTD is ever loaded, whatever the options.
         xmlSetExternalEntityLoader { _, _, _ in nil }
     }()
 
     public static func parse(_ bytes: [UInt8], url: String, charset: String? = nil) throws(FeedParseError) -> ParsedFeed {
+        LibXML.initialize()
         _ = setup
         var start = 0
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }

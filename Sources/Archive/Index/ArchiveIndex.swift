@@ -233,29 +233,3 @@ public final class ArchiveIndex {
     /// Raw access for the modules that keep their own tables here (feeds, entries).
     public var database: SQLiteDatabase { db }
 }
-
-extension ArchiveIndex {
-    /// Feed health at a glance, for `winnow status`.
-    public struct FeedSummary: Sendable {
-        public var ok = 0
-        public var failing = 0
-        public var nextDue: String?
-        /// "url (errors: n, last: reason, next: time)" for each failing feed.
-        public var failingFeeds: [String] = []
-    }
-
-    public func feedSummary() throws -> FeedSummary {
-        var summary = FeedSummary()
-        try db.prepare("SELECT url, error_count, last_error, next_due FROM feeds ORDER BY url").query { row in
-            let errors = row.int(1) ?? 0
-            if errors > 0 {
-                summary.failing += 1
-                summary.failingFeeds.append("\(row.string(0)!) (errors: \(errors), last: \(row.string(2) ?? "?"), next: \(row.string(3) ?? "?"))")
-            } else {
-                summary.ok += 1
-            }
-            if let due = row.string(3), summary.nextDue == nil || due < summary.nextDue! { summary.nextDue = due }
-        }
-        return summary
-    }
-}

@@ -108,13 +108,17 @@ extension HTMLExtractor {
     }
 }
 
-/// One-time libxml2 set-up.
+/// libxml2 set-up, called before every parse.
 public enum LibXML {
-    private static let once: Void = {
-        xmlInitParser()
+    private static let once: Void = { xmlInitParser() }()
+
+    /// Initialises libxml2 once per process and silences its error output on the calling
+    /// thread: libxml2 keeps error handlers per thread, so silencing them once would leave
+    /// parses on other threads printing raw lines into the log.
+    public static func initialize() {
+        _ = once
         winnow_xml_silence_errors()
-    }()
-    public static func initialize() { _ = once }
+    }
 }
 
 /// Whitespace folding used for every extracted string.

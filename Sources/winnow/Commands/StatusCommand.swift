@@ -1,6 +1,7 @@
 import Archive
 import ArgumentParser
 import Daemon
+import Feeds
 import Foundation
 import Inbox
 import WinnowCore
@@ -23,10 +24,16 @@ struct StatusCommand: ParsableCommand {
         } else {
             lines.append("daemon     not running")
         }
-        let feeds = try index.feedSummary()
-        lines.append("feeds      \(config.feeds.count) configured, \(feeds.ok) ok, \(feeds.failing) failing"
-            + (feeds.nextDue.map { ", next due \($0)" } ?? ""))
-        for failing in feeds.failingFeeds { lines.append("           failing: \(failing)") }
+        // The same feed table and states as `winnow feeds`.
+        let feeds = try loadFeedTable(config).map { FeedStatus(source: $0.0, record: $0.1) }
+        let count = { (state: FeedStatus.State) in feeds.filter { $0.state == state }.count }
+        let nextDue = feeds.compactMap(\.nextDue).min()
+        lines.append("feeds      \(feeds.count) (\(config.feeds.count) configured), \(count(.ok)) ok, \(count(.failing)) failing, "
+            + "\(count(.new)) not polled yet" + (nextDue.map { ", next due \($0.rfc3339)" } ?? ""))
+        for feed in feeds where feed.state == .failing {
+            lines.append("           failing: \(feed.url) (errors: \(feed.errorCount), last: \(feed.lastError ?? "?"), "
+                + "next: \(feed.nextDue?.rfc3339 ?? "now"))")
+        }
         let backlog = InboxFolder(root: config.paths.inbox).pending().count
         lines.append("inbox      \(backlog) waiting in \(config.paths.inbox)")
         lines.append("today      \(counts.articlesToday) stored, \(counts.duplicatesToday) duplicates, \(counts.failuresToday) failed")
