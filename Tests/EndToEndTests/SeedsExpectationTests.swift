@@ -55,4 +55,20 @@ import WinnowTestSupport
             }
         }
     }
+
+    @Test func extractReadsFileListsLikeArguments() throws {
+        let names = try Self.load().documents.keys.sorted()
+        let paths = names.map { TestWorkspace.repositoryRoot + "/seeds/" + $0 }
+        let scratch = TemporaryDirectory()
+        let list = scratch.write("list.txt", paths.joined(separator: "\n") + "\n")
+        let fromArguments = try WinnowBinary.run(["extract", "--json"] + paths)
+        let fromList = try WinnowBinary.run(["extract", "--json", "--files-from", list])
+        #expect(fromList.status == 0, "\(fromList.stderr)")
+        #expect(fromList.lines.count == names.count)
+        #expect(fromList.stdout == fromArguments.stdout)
+
+        let missing = try WinnowBinary.run(["extract", "--files-from", scratch.path + "/absent.txt"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("absent.txt"))
+    }
 }

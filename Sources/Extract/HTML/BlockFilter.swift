@@ -5,7 +5,7 @@ import WinnowCore
 /// lines, teaser-run openers ("Related", "Comments"), bare dates and bylines, the title
 /// repeated, duplicates.
 struct BlockFilter {
-    let walk: DOMWalk
+    let walk: PageRecorder
     /// Normalized titles (see `normalized`) the body should not repeat.
     let titles: Set<String>
 
@@ -37,7 +37,7 @@ struct BlockFilter {
     /// Short date lines seen while filtering.
     private(set) var dateLine: String?
 
-    init(walk: DOMWalk, titles: Set<String>) {
+    init(walk: PageRecorder, titles: Set<String>) {
         self.walk = walk
         self.titles = titles
     }

@@ -20,37 +20,52 @@ struct ClassHints {
         static let weakNegative = Result(rawValue: 16)
     }
 
-    private static func shortWords(_ words: [String]) -> [[UInt8]] {
-        words.map { Array($0.utf8).filter { isWordByte($0) } }.filter { $0.count <= 4 }
-    }
-
-    private static func longWords(_ words: [String]) -> PhraseSet {
-        PhraseSet(words.filter { Array($0.utf8).filter { isWordByte($0) }.count > 4 })
-    }
+    private static func wordBytes(_ word: String) -> [UInt8] { Array(word.utf8).filter { isWordByte($0) } }
 
     private static let weakHints: Set<String> = ["header", "teaser", "widget", "banner", "meta", "ads", "ad-", "caption",
                                                  "read-more", "readmore"]
     private static let strongHints = BoilerplateVocabulary.negativeHints.filter { !weakHints.contains($0) && $0 != "comment" }
-    private static let negativeShort = shortWords(strongHints)
-    private static let negativeLong = longWords(strongHints)
-    private static let weakShort = shortWords(Array(weakHints))
-    private static let weakLong = longWords(Array(weakHints))
-    private static let positiveShort = shortWords(BoilerplateVocabulary.positiveHints)
-    private static let positiveLong = longWords(BoilerplateVocabulary.positiveHints)
-    private static let comments = PhraseSet(["comment", "disqus"])
-    private static let commentary = PhraseSet(["commentary"])
-    private static let bodyMarks = PhraseSet([
+
+    /// Tags of the combined vocabulary: one scan and one word pass answer for all of it.
+    private enum Mark {
+        static let negative: UInt8 = 1, weak: UInt8 = 2, comments: UInt8 = 4, commentary: UInt8 = 8
+        static let positive: UInt8 = 16, body: UInt8 = 32
+    }
+
+    private static let marked: [(String, UInt8)] = strongHints.map { ($0, Mark.negative) } + weakHints.map { ($0, Mark.weak) }
+        + BoilerplateVocabulary.positiveHints.map { ($0, Mark.positive) }
+
+    /// Hints of up to four letters match whole words (or their plural) only, longer ones anywhere.
+    private static let shortHints: [UInt64: UInt8] = {
+        var map: [UInt64: UInt8] = [:]
+        for (word, mark) in marked {
+            let bytes = wordBytes(word)
+            if bytes.count <= 4 { map[pack(bytes[...]), default: 0] |= mark }
+        }
+        return map
+    }()
+
+    private static let longHints = PhraseSet(tagged: marked.filter { wordBytes($0.0).count > 4 } + [
+        ("comment", Mark.comments), ("disqus", Mark.comments), ("commentary", Mark.commentary),
+    ] + [
         "articlebody", "article-body", "article__body", "article_body", "article-content", "article__content",
         "article-text", "articletext", "entry-content", "post-content", "post-body", "postbody", "post-entry",
         "story-body", "storybody", "story-content", "main-content", "body-text", "bodytext", "text-body", "content-body",
         "single-content", "news-text", "news-content", "page-content", "blog-content", "rich-text", "richtext",
-    ])
+    ].map { ($0, Mark.body) })
+
+    private static func pack(_ word: ArraySlice<UInt8>) -> UInt64 {
+        var key = UInt64(word.count) << 56
+        for (k, b) in word.enumerated() { key |= UInt64(b) << (8 * UInt64(k)) }
+        return key
+    }
 
     /// Shared by all extractions: class vocabularies repeat across pages of a site.
     private static let shared = SharedCache()
     private static let tokens = SharedCache()
 
-    private var cache: [UInt64: Result] = [:]
+    /// Per page: no lock on the hot path.
+    private var cache = HintMemo(slots: 1024)
 
     @inline(__always) static func isWordByte(_ b: UInt8) -> Bool {
         (b >= 97 && b <= 122) || (b >= 48 && b <= 57) || b >= 128
@@ -63,8 +78,8 @@ struct ClassHints {
         while value[n] != 0 && n < 512 { hash = (hash ^ UInt64(value[n])) &* 0x100000001b3; n += 1 }
         if n == 0 { return [] }
         hash ^= UInt64(n) << 56
-        if let hit = cache[hash] { return hit }
-        if let hit = Self.shared.get(hash) { cache[hash] = hit; return hit }
+        if let hit = cache.get(hash) { return hit }
+        if let hit = Self.shared.get(hash) { cache.set(hash, hit); return hit }
         // Unseen combinations are mostly seen tokens ("menu-item menu-item-4131"): memoise per token.
         var result: Result = []
         var i = 0
@@ -91,7 +106,7 @@ struct ClassHints {
             Self.tokens.set(tokenHash, tokenResult)
             result.formUnion(tokenResult)
         }
-        if cache.count < 4096 { cache[hash] = result }
+        cache.set(hash, result)
         Self.shared.set(hash, result)
         return result
     }
@@ -119,25 +134,25 @@ struct ClassHints {
     }
 
     static func compute(_ bytes: [UInt8]) -> Result {
-        var result: Result = []
-        var words: [ArraySlice<UInt8>] = []
+        var marks: UInt8 = 0
         var i = 0
         while i < bytes.count {
             while i < bytes.count, !isWordByte(bytes[i]) { i += 1 }
             let start = i
             while i < bytes.count, isWordByte(bytes[i]) { i += 1 }
-            if i > start { words.append(bytes[start..<i]) }
+            let count = i - start
+            guard count > 0, count <= 5 else { continue }
+            if count <= 4, let mark = shortHints[pack(bytes[start..<i])] { marks |= mark }
+            if bytes[i - 1] == 115, count >= 2, let mark = shortHints[pack(bytes[start..<(i - 1)])] { marks |= mark }
         }
-        func matchesShort(_ hint: [UInt8]) -> Bool {
-            words.contains { w in w.elementsEqual(hint) || (w.count == hint.count + 1 && w.last == 115 && w.dropLast().elementsEqual(hint)) }
-        }
-        let found: (PhraseSet) -> Bool = { set in bytes.withUnsafeBufferPointer { set.occurs(in: $0) } }
-        if negativeShort.contains(where: matchesShort) || found(negativeLong) { result.insert(.negative) }
-        if weakShort.contains(where: matchesShort) || found(weakLong) { result.insert(.weakNegative) }
+        marks |= bytes.withUnsafeBufferPointer { longHints.tags(in: $0) }
+        var result: Result = []
+        if marks & Mark.negative != 0 { result.insert(.negative) }
+        if marks & Mark.weak != 0 { result.insert(.weakNegative) }
         // "commentary" is an opinion piece, not a comment section.
-        if found(comments), !found(commentary) { result.insert([.negative, .comments]) }
-        if positiveShort.contains(where: matchesShort) || found(positiveLong) { result.insert(.positive) }
-        if found(bodyMarks) { result.insert(.articleBody) }
+        if marks & Mark.comments != 0, marks & Mark.commentary == 0 { result.insert([.negative, .comments]) }
+        if marks & Mark.positive != 0 { result.insert(.positive) }
+        if marks & Mark.body != 0 { result.insert(.articleBody) }
         return result
     }
 }
@@ -145,16 +160,56 @@ struct ClassHints {
 /// A bounded, lock-protected memo shared across extractions (the pipeline may run several at once).
 final class SharedCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var map: [UInt64: ClassHints.Result] = [:]
+    private var memo = HintMemo(slots: 1 << 17)
 
     func get(_ key: UInt64) -> ClassHints.Result? {
         lock.lock(); defer { lock.unlock() }
-        return map[key]
+        return memo.get(key)
     }
 
     func set(_ key: UInt64, _ value: ClassHints.Result) {
         lock.lock(); defer { lock.unlock() }
-        if map.count >= 65536 { map.removeAll(keepingCapacity: true) }
-        map[key] = value
+        memo.set(key, value)
+    }
+}
+
+/// A fixed-size open-addressing memo from 64-bit hashes to results. The keys are FNV
+/// hashes already, so a `Dictionary` (SipHash on every lookup) was pure overhead; when
+/// three quarters full it starts over, which bounds its memory.
+struct HintMemo {
+    private var keys: [UInt64]
+    private var values: [ClassHints.Result]
+    private var count = 0
+    private let mask: Int
+
+    /// `slots` must be a power of two.
+    init(slots: Int) {
+        keys = [UInt64](repeating: 0, count: slots)
+        values = [ClassHints.Result](repeating: [], count: slots)
+        mask = slots - 1
+    }
+
+    func get(_ hash: UInt64) -> ClassHints.Result? {
+        let key = hash == 0 ? 1 : hash // 0 marks an empty slot
+        var slot = Int(truncatingIfNeeded: key >> 7) & mask
+        while true {
+            let k = keys[slot]
+            if k == key { return values[slot] }
+            if k == 0 { return nil }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    mutating func set(_ hash: UInt64, _ value: ClassHints.Result) {
+        let key = hash == 0 ? 1 : hash
+        if count * 4 >= keys.count * 3 {
+            for i in keys.indices { keys[i] = 0 }
+            count = 0
+        }
+        var slot = Int(truncatingIfNeeded: key >> 7) & mask
+        while keys[slot] != 0 && keys[slot] != key { slot = (slot + 1) & mask }
+        if keys[slot] == 0 { count += 1 }
+        keys[slot] = key
+        values[slot] = value
     }
 }

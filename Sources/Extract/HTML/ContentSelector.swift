@@ -7,7 +7,7 @@ import WinnowCore
 /// nudged by structural cues (`article`, `main`, `articleBody`), pick the container; all
 /// of this is linear in the number of elements and blocks.
 struct ContentSelector {
-    let walk: DOMWalk
+    let walk: PageRecorder
     /// Element has a boilerplate mark of its own (hint, furniture tag, comments), after
     /// exempting page-wide wrappers such as `<form>` around everything or `has-sidebar`.
     private(set) var negative: [Bool] = []
@@ -16,7 +16,7 @@ struct ContentSelector {
     private(set) var weight: [Double] = []
     private(set) var score: [Double] = []
 
-    init(walk: DOMWalk) {
+    init(walk: PageRecorder) {
         self.walk = walk
         computeScores()
     }

@@ -4,8 +4,8 @@ import WinnowCore
 
 /// Main-content extraction from HTML with libxml2's recovering HTML parser.
 ///
-/// One iterative walk of the parsed tree produces compact element and block records
-/// (`DOMWalk`); `ContentSelector` scores containers on those records and picks the main
+/// One SAX pass of the parser produces compact element and block records
+/// (`PageRecorder`); `ContentSelector` scores containers on those records and picks the main
 /// one; `BlockFilter` drops boilerplate blocks inside it; `MetadataResolver` fills title,
 /// date, author, site, language and canonical URL.
 public enum HTMLExtractor {
@@ -28,28 +28,36 @@ public enum HTMLExtractor {
                 encoding = "UTF-8"
             }
         }
-        guard let doc = parse(input, encoding: encoding) ?? parse(input, encoding: nil) else { return ExtractedDocument() }
-        defer { xmlFreeDoc(doc) }
-        guard let root = xmlDocGetRootElement(doc) else { return ExtractedDocument() }
-        var walk = DOMWalk()
-        walk.walk(root)
-        return assemble(walk, url: url)
+        var page = PageRecorder()
+        parse(RawTextStripper.strip(input), encoding: encoding, into: &page)
+        guard !page.elements.isEmpty else { return ExtractedDocument() }
+        return assemble(page, url: url)
     }
 
-    private static func parse(_ bytes: [UInt8], encoding: String?) -> htmlDocPtr? {
+    private static func parse(_ bytes: [UInt8], encoding: String?, into page: inout PageRecorder) {
         // No NOENT/DTDLOAD: no entity expansion beyond HTML's own, no network, no external files.
         var options = HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
             | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue
         // Our sniffing already weighed the page's own declaration.
         if encoding != nil { options |= HTML_PARSE_IGNORE_ENC.rawValue }
-        return bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
-                htmlReadMemory(base, Int32(buffer.count), nil, encoding, Int32(options))
+        withUnsafeMutablePointer(to: &page) { recorder in
+            bytes.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
+                    _ = winnow_html_sax_parse(base, Int32(buffer.count), encoding, Int32(options), { context, name, attributes in
+                        context!.assumingMemoryBound(to: PageRecorder.self).pointee.start(name, attributes)
+                    }, { context, _ in
+                        context!.assumingMemoryBound(to: PageRecorder.self).pointee.end()
+                    }, { context, bytes, count in
+                        guard let bytes, count > 0 else { return }
+                        context!.assumingMemoryBound(to: PageRecorder.self).pointee.characters(bytes, Int(count))
+                    }, recorder)
+                }
             }
         }
+        page.finish()
     }
 
-    static func assemble(_ walk: DOMWalk, url: String?) -> ExtractedDocument {
+    static func assemble(_ walk: PageRecorder, url: String?) -> ExtractedDocument {
         let resolver = MetadataResolver(raw: walk.metadata, url: url)
         let firstH1 = walk.blocks.first { $0.tag == .h1 || ($0.context.contains(.heading) && walk.elements[Int($0.element)].tag == .h1) }
             .map { walk.string($0) }
@@ -90,7 +98,7 @@ extension HTMLExtractor {
     /// `WINNOW_HTML_DEBUG=1` prints every block with its fate to standard error (tuning aid).
     static let debug = ProcessInfo.processInfo.environment["WINNOW_HTML_DEBUG"] == "1"
 
-    static func dumpBlocks(_ walk: DOMWalk, selector: ContentSelector, container: Int, kept: Set<String>) {
+    static func dumpBlocks(_ walk: PageRecorder, selector: ContentSelector, container: Int, kept: Set<String>) {
         let inContainer = Set(selector.selection(for: container))
         var out = "@@container \(container) tag=\(walk.elements[container].tag) score=\(selector.score[container])\n"
         for (i, b) in walk.blocks.enumerated() {

@@ -28,7 +28,7 @@ struct MetadataResolver {
         let docTitle = raw.title.map { Whitespace.collapse($0) }.flatMap { $0.isEmpty ? nil : $0 }
         if let h1 = firstHeading, h1.count >= 8 {
             let lower = h1.lowercased()
-            if [og, docTitle, jsonLD.headline].contains(where: { $0?.lowercased().contains(lower) == true }) { return h1 }
+            if [og, docTitle, jsonLD.headline].contains(where: { $0?.lowercased().containsBytes(lower) == true }) { return h1 }
         }
         if let og { return stripSiteName(og) }
         if let headline = jsonLD.headline { return headline }
@@ -38,18 +38,18 @@ struct MetadataResolver {
 
     /// Removes " | Site", " - Site" and the like when the suffix is the site name or clearly shorter.
     func stripSiteName(_ title: String) -> String {
+        let siteName = site?.lowercased()
         for separator in [" | ", " - ", " – ", " — ", " :: ", " » ", " · ", " // ", " / "] {
-            guard let range = title.range(of: separator, options: .backwards) else { continue }
+            guard let range = title.lastRange(ofBytes: separator) else { continue }
             let head = String(title[..<range.lowerBound]), tail = String(title[range.upperBound...])
-            let siteName = site?.lowercased()
             if tail.lowercased() == siteName || (tail.count < head.count && tail.split(separator: " ").count <= 4) {
-                return head.trimmingCharacters(in: .whitespaces)
+                return head.trimmedWhitespace()
             }
             // Breadcrumb-style prefixes: "Site: Section / Article title".
             let lowerHead = head.lowercased()
-            if let siteName, lowerHead == siteName || lowerHead.hasPrefix(siteName) { return tail.trimmingCharacters(in: .whitespaces) }
+            if let siteName, lowerHead == siteName || lowerHead.hasPrefix(siteName) { return tail.trimmedWhitespace() }
             if let first = lowerHead.split(separator: " ").first, first.hasPrefix("www.") || (first.hasSuffix(":") && first.contains(".")) {
-                return tail.trimmingCharacters(in: .whitespaces)
+                return tail.trimmedWhitespace()
             }
         }
         return title
@@ -82,7 +82,7 @@ struct MetadataResolver {
 
     var canonicalURL: String? {
         for c in [raw.canonical, meta("og:url"), jsonLD.url, url] {
-            if let c = c?.trimmingCharacters(in: .whitespaces), c.hasPrefix("http") { return c }
+            if let c = c?.trimmedWhitespace(), c.hasPrefix("http") { return c }
         }
         return nil
     }
@@ -90,7 +90,7 @@ struct MetadataResolver {
     var language: String? {
         let candidates = [raw.htmlLang, meta("og:locale", "content-language", "language", "dc.language"), jsonLD.language]
         for c in candidates {
-            guard let c = c?.trimmingCharacters(in: .whitespaces), c.count >= 2 else { continue }
+            guard let c = c?.trimmedWhitespace(), c.count >= 2 else { continue }
             // "en-US", "de_DE" -> "en", "de"
             let code = c.split(whereSeparator: { $0 == "-" || $0 == "_" }).first.map(String.init)?.lowercased() ?? ""
             if (2...3).contains(code.count), code.allSatisfy({ $0.isASCII && $0.isLetter }) { return code }
@@ -143,7 +143,7 @@ struct JSONLDInfo {
     }
 
     private static func string(_ v: Any?) -> String? {
-        if let s = v as? String { let t = s.trimmingCharacters(in: .whitespacesAndNewlines); return t.isEmpty ? nil : t }
+        if let s = v as? String { let t = s.trimmedWhitespace(); return t.isEmpty ? nil : t }
         if let a = v as? [Any] { return a.lazy.compactMap { name($0) }.first }
         return nil
     }
@@ -197,19 +197,33 @@ enum LanguageGuess {
 
     /// The best-scoring language code, or nil when the text is too short or no language stands out.
     static func guess(_ paragraphs: [String]) -> String? {
-        var words: [Substring] = []
-        for p in paragraphs {
-            for w in p.lowercased().split(whereSeparator: { !$0.isLetter }) {
-                words.append(w)
-                if words.count >= 400 { break }
+        // Words are made once, then looked up in each language's set; ASCII letters are
+        // folded by hand, other letters through their Unicode lowercase mapping.
+        var words: [String] = []
+        var word: [UInt8] = []
+        func endWord() {
+            if !word.isEmpty { words.append(String(decoding: word, as: UTF8.self)); word.removeAll(keepingCapacity: true) }
+        }
+        collect: for p in paragraphs {
+            for scalar in p.unicodeScalars {
+                let v = scalar.value
+                if v < 128 {
+                    if (v >= 97 && v <= 122) || (v >= 65 && v <= 90) { word.append(UInt8(v) | 0x20); continue }
+                } else if scalar.properties.isAlphabetic {
+                    word.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+                    continue
+                }
+                endWord()
+                if words.count >= 400 { break collect }
             }
+            endWord()
             if words.count >= 400 { break }
         }
         guard words.count >= 20 else { return nil }
         var best: (code: String, hits: Int) = ("", 0)
         var second = 0
         for (code, set) in stopwords {
-            let hits = words.reduce(0) { $0 + (set.contains(String($1)) ? 1 : 0) }
+            let hits = words.reduce(0) { $0 + (set.contains($1) ? 1 : 0) }
             if hits > best.hits { second = best.hits; best = (code, hits) } else if hits > second { second = hits }
         }
         return best.hits * 10 >= words.count && best.hits >= second * 3 / 2 ? best.code : nil

@@ -24,41 +24,39 @@ public struct JSONLine {
 
     public var string: String { "{" + parts.joined(separator: ",") + "}" }
 
-    /// True when `s` holds a control character, a quote, a backslash or U+2028/U+2029.
-    static func needsEscaping(_ s: String) -> Bool {
+    /// Escapes quotes, backslashes, control characters and U+2028/U+2029 at the byte level:
+    /// article text always holds newlines, and a scalar-by-scalar copy dominated `extract --json`.
+    public static func quote(_ s: String) -> String {
         var copy = s
-        return copy.withUTF8 { bytes in
+        return copy.withUTF8 { bytes -> String in
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 16 + 2)
+            out.append(0x22)
+            var runStart = 0
             var i = 0
+            func escape(_ replacement: String, skip: Int) {
+                out.append(contentsOf: bytes[runStart..<i])
+                out.append(contentsOf: replacement.utf8)
+                i += skip
+                runStart = i
+            }
             while i < bytes.count {
                 let b = bytes[i]
-                if b < 0x20 || b == 0x22 || b == 0x5C { return true }
-                if b == 0xE2, i + 2 < bytes.count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return true }
-                i += 1
-            }
-            return false
-        }
-    }
-
-    public static func quote(_ s: String) -> String {
-        // Most text needs no escaping: copy it whole instead of scalar by scalar.
-        if !needsEscaping(s) { return "\"" + s + "\"" }
-        var out = "\""
-        out.reserveCapacity(s.utf8.count + 2)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
+                switch b {
+                case 0x22: escape("\\\"", skip: 1)
+                case 0x5C: escape("\\\\", skip: 1)
+                case 0x0A: escape("\\n", skip: 1)
+                case 0x0D: escape("\\r", skip: 1)
+                case 0x09: escape("\\t", skip: 1)
+                case 0..<0x20: escape(String(format: "\\u%04x", b), skip: 1)
+                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                    escape(bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", skip: 3)
+                default: i += 1
                 }
             }
+            out.append(contentsOf: bytes[runStart..<bytes.count])
+            out.append(0x22)
+            return String(decoding: out, as: UTF8.self)
         }
-        return out + "\""
     }
 }

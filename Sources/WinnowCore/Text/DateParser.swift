@@ -7,7 +7,8 @@ import Foundation
 public enum DateParser {
     /// Parses a string that is (mostly) a date.
     public static func parse(_ raw: String) -> Date? {
-        let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard raw.utf8.count < 400 else { return nil }
+        let text = raw.trimmedWhitespace()
         guard !text.isEmpty, text.utf8.count < 200 else { return nil }
         if let iso = parseISO(text) { return iso }
         return parseLoose(text)

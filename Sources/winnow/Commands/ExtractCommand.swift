@@ -14,10 +14,28 @@ struct ExtractCommand: ParsableCommand {
     @Option(help: "Inputs larger than this many bytes are refused.")
     var maxBytes = Extractor.defaultMaxBytes
 
+    @Option(help: ArgumentHelp("Also clean the files named in this list, one per line ('-' reads standard input).",
+                               discussion: "Use it for large batches: thousands of file arguments parse slowly."))
+    var filesFrom: String?
+
     @Argument(help: "Files to clean (.html, .htm, .txt; other names are read as HTML).")
-    var files: [String]
+    var arguments: [String] = []
+
+    func validate() throws {
+        if arguments.isEmpty && filesFrom == nil { throw ValidationError("Name files to clean, or a list with --files-from.") }
+    }
 
     func run() throws {
+        var files = arguments
+        if let filesFrom {
+            let list: Data
+            do {
+                list = filesFrom == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: filesFrom))
+            } catch {
+                throw ValidationError("cannot read file list \(filesFrom): \(error.localizedDescription)")
+            }
+            files += String(decoding: list, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+        }
         let progress = ProgressLine(total: files.count, enabled: json && isatty(1) == 0 && isatty(2) == 1)
         var failures = 0
         for (n, file) in files.enumerated() {

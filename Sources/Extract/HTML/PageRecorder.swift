@@ -1,9 +1,12 @@
 import CLibXML2
 import WinnowCore
 
-/// Walks the libxml2 tree once, iteratively (deep nesting cannot overflow the stack),
-/// and turns it into element and block records plus raw metadata.
-struct DOMWalk {
+/// Turns libxml2's SAX events (element start, element end, text) into compact element and
+/// block records plus raw metadata, in one pass and without a tree: building and freeing
+/// libxml2's tree cost more than everything the extractor does with the page.
+///
+/// libxml2 balances the events, so an end always closes the innermost open start.
+struct PageRecorder {
     var elements: [ElementRecord] = []
     var blocks: [BlockRecord] = []
     /// UTF-8 text of all blocks, whitespace already folded.
@@ -15,12 +18,26 @@ struct DOMWalk {
     private var stack: [(element: Int32, context: BlockContext, linkDepth: Int32)] = []
     private var context: BlockContext = []
     private var linkDepth: Int32 = 0
+    /// Open elements, recorded or not.
+    private var depth = 0
+    /// Open elements of a skipped subtree (script, hidden, void); 0 when recording.
+    private var skipDepth = 0
+    private var captures: [Capture] = []
+    private var captured: [UInt8] = []
     private var hints = ClassHints()
     private var runStart = 0
     private var runChars: Int32 = 0
     private var runLinkChars: Int32 = 0
     private var runPunctuation: Int32 = 0
     private var pendingSpace = false
+
+    /// An element whose whole text content is wanted (libxml2's `xmlNodeGetContent`).
+    private struct Capture {
+        enum Target { case title, jsonLD, itemDatePublished, itemAuthor, relAuthor }
+        var depth: Int
+        var target: Target
+        var start: Int
+    }
 
     private static let attrClass = key("class"), attrID = key("id"), attrRole = key("role"), attrItemprop = key("itemprop")
     private static let attrHidden = key("hidden"), attrStyle = key("style"), attrName = key("name"), attrProperty = key("property")
@@ -31,68 +48,68 @@ struct DOMWalk {
         s.utf8CString.withUnsafeBufferPointer { NameKey.of(UnsafeRawPointer($0.baseAddress!)) }
     }
 
+    typealias Attributes = UnsafeMutablePointer<UnsafePointer<xmlChar>?>
+
     init() {
         elements.reserveCapacity(2048)
         blocks.reserveCapacity(1024)
         text.reserveCapacity(64 * 1024)
     }
 
-    mutating func walk(_ root: xmlNodePtr) {
-        var node = root
-        while true {
-            switch node.pointee.type {
-            case XML_ELEMENT_NODE:
-                if enter(node) {
-                    if let child = node.pointee.children { node = child; continue }
-                    exit(node)
-                }
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = node.pointee.content, !context.contains(.head) { append(content) }
-            default:
-                break
-            }
-            // Next in document order, closing the elements we climb out of.
-            while true {
-                if node == root { flush(); return }
-                if let next = node.pointee.next { node = next; break }
-                guard let parent = node.pointee.parent else { flush(); return }
-                node = parent
-                exit(node)
-            }
-        }
+    // MARK: Events
+
+    mutating func start(_ name: UnsafePointer<xmlChar>?, _ attributes: Attributes?) {
+        depth += 1
+        if skipDepth > 0 { skipDepth += 1; return }
+        if !record(Tag.of(name), attributes) { skipDepth = 1 }
+    }
+
+    mutating func end() {
+        while let capture = captures.last, capture.depth == depth { finishCapture() }
+        depth -= 1
+        if skipDepth > 0 { skipDepth -= 1; return }
+        close()
+    }
+
+    mutating func characters(_ bytes: UnsafePointer<xmlChar>, _ count: Int) {
+        if !captures.isEmpty { captured.append(contentsOf: UnsafeBufferPointer(start: bytes, count: count)) }
+        if skipDepth > 0 || context.contains(.head) { return }
+        append(bytes, count)
+    }
+
+    /// Closes the last run once the parser is done.
+    mutating func finish() {
+        while depth > 0 { end() }
+        flush()
     }
 
     // MARK: Elements
 
     /// Records an element; false when its subtree is skipped.
-    private mutating func enter(_ node: xmlNodePtr) -> Bool {
-        let tag = Tag.of(node.pointee.name)
+    private mutating func record(_ tag: Tag, _ attributes: Attributes?) -> Bool {
         if tag.isSkipped {
-            if tag == .title, metadata.title == nil { metadata.title = nodeText(node) }
-            if tag == .script, let type = attribute(node, Self.attrType), type.contains("ld+json"), let json = nodeText(node) {
-                metadata.jsonLD.append(json)
-            }
+            if tag == .title, metadata.title == nil { beginCapture(.title) }
+            if tag == .script, let type = Self.attribute(attributes, Self.attrType), type.contains("ld+json") { beginCapture(.jsonLD) }
             return false
         }
         switch tag {
         case .br, .hr: flush(); return false
-        case .meta: readMeta(node); return false
-        case .link: readLink(node); return false
+        case .meta: readMeta(attributes); return false
+        case .link: readLink(attributes); return false
         default: break
         }
         if tag.isBlock || tag == .noscript { flush() }
-        // <header> holds titles and leads as often as site banners: an ambiguous mark only.
         // <header> holds titles and leads as often as site banners, <form> may wrap a product text:
         // ambiguous marks only.
         var flags: ElementFlags = tag == .header || tag == .form || tag == .noscript ? .weakNegativeHint
             : tag.isFurniture ? .furniture : []
         if tag == .article || tag == .main { flags.insert(.structural) }
-        if node.pointee.properties != nil, !readAttributes(node, tag: tag, flags: &flags) { return false }
+        if let attributes, !readAttributes(attributes, tag: tag, flags: &flags) { return false }
         // Page-wide state classes on <body> ("showing-comments", "has-sidebar") say nothing about content.
         if tag == .body || tag == .html { flags.subtract([.negativeHint, .weakNegativeHint, .comments]) }
         let index = Int32(elements.count)
         if HTMLExtractor.debug {
-            debugNames.append((attribute(node, Self.attrClass) ?? "") + "#" + (attribute(node, Self.attrID) ?? ""))
+            debugNames.append((Self.attribute(attributes, Self.attrClass) ?? "") + "#" + (Self.attribute(attributes, Self.attrID) ?? ""))
         }
         elements.append(ElementRecord(parent: stack.last?.element ?? -1, end: index + 1, tag: tag, flags: flags))
         stack.append((index, context, linkDepth))
@@ -110,7 +127,7 @@ struct DOMWalk {
         return true
     }
 
-    private mutating func exit(_ node: xmlNodePtr) {
+    private mutating func close() {
         guard let top = stack.popLast() else { return }
         let tag = elements[Int(top.element)].tag
         if tag.isBlock || tag == .noscript {
@@ -125,17 +142,15 @@ struct DOMWalk {
     }
 
     /// Reads the attributes the extractor cares about; false when the element is hidden.
-    private mutating func readAttributes(_ node: xmlNodePtr, tag: Tag, flags: inout ElementFlags) -> Bool {
-        var attr = node.pointee.properties
-        while let a = attr {
-            attr = a.pointee.next
-            guard let name = a.pointee.name else { continue }
-            let key = NameKey.of(UnsafeRawPointer(name))
-            let value = a.pointee.children?.pointee.content
-            switch key {
+    private mutating func readAttributes(_ attributes: Attributes, tag: Tag, flags: inout ElementFlags) -> Bool {
+        var i = 0
+        while let name = attributes[i] {
+            let value = attributes[i + 1]
+            i += 2
+            switch NameKey.of(UnsafeRawPointer(name)) {
             case Self.attrClass, Self.attrID:
                 guard let value else { continue }
-                let hint = hints.classify(UnsafePointer(value))
+                let hint = hints.classify(value)
                 if hint.contains(.negative) { flags.insert(.negativeHint) }
                 if hint.contains(.positive) { flags.insert(.positiveHint) }
                 if hint.contains(.comments) { flags.insert(.comments) }
@@ -154,11 +169,15 @@ struct DOMWalk {
                 switch String(cString: value) {
                 case "articleBody", "articlebody", "text": flags.insert(.articleBody)
                 case "datePublished":
-                    if metadata.itemDatePublished == nil {
-                        metadata.itemDatePublished = attribute(node, Self.attrContent) ?? attribute(node, Self.attrDatetime) ?? nodeText(node)
+                    guard metadata.itemDatePublished == nil else { break }
+                    if let given = Self.attribute(attributes, Self.attrContent) ?? Self.attribute(attributes, Self.attrDatetime) {
+                        metadata.itemDatePublished = given
+                    } else {
+                        beginCapture(.itemDatePublished)
                     }
                 case "author", "creator":
-                    if metadata.itemAuthor == nil { metadata.itemAuthor = attribute(node, Self.attrContent) ?? nodeText(node) }
+                    guard metadata.itemAuthor == nil else { break }
+                    if let given = Self.attribute(attributes, Self.attrContent) { metadata.itemAuthor = given } else { beginCapture(.itemAuthor) }
                 default: break
                 }
             case Self.attrHidden:
@@ -171,7 +190,7 @@ struct DOMWalk {
                 if tag == .time, let value { metadata.times.append((String(cString: value), Int32(elements.count))) }
             case Self.attrRel:
                 if tag == .a, metadata.relAuthor == nil, let value, String(cString: value).lowercased().contains("author") {
-                    metadata.relAuthor = nodeText(node)
+                    beginCapture(.relAuthor)
                 }
             default:
                 break
@@ -203,59 +222,77 @@ struct DOMWalk {
         return false
     }
 
-    private mutating func readMeta(_ node: xmlNodePtr) {
+    private mutating func readMeta(_ attributes: Attributes?) {
+        guard let attributes else { return }
         var name: String?
         var content: String?
-        var attr = node.pointee.properties
-        while let a = attr {
-            attr = a.pointee.next
-            guard let n = a.pointee.name, let v = a.pointee.children?.pointee.content else { continue }
+        var i = 0
+        while let n = attributes[i] {
+            let value = attributes[i + 1]
+            i += 2
+            guard let value else { continue }
             switch NameKey.of(UnsafeRawPointer(n)) {
             case Self.attrName, Self.attrProperty, Self.attrItemprop, Self.attrHTTPEquiv:
-                if name == nil { name = String(cString: v).lowercased() }
-            case Self.attrContent: content = String(cString: v)
+                if name == nil { name = String(cString: value).lowercased() }
+            case Self.attrContent: content = String(cString: value)
             default: break
             }
         }
         if let name, let content, metadata.meta[name] == nil { metadata.meta[name] = content }
     }
 
-    private mutating func readLink(_ node: xmlNodePtr) {
-        guard metadata.canonical == nil, let rel = attribute(node, Self.attrRel), rel.lowercased() == "canonical" else { return }
-        metadata.canonical = attribute(node, Self.attrHref)
+    private mutating func readLink(_ attributes: Attributes?) {
+        guard metadata.canonical == nil, let rel = Self.attribute(attributes, Self.attrRel), rel.lowercased() == "canonical" else { return }
+        metadata.canonical = Self.attribute(attributes, Self.attrHref)
     }
 
-    private func attribute(_ node: xmlNodePtr, _ key: UInt64) -> String? {
-        var attr = node.pointee.properties
-        while let a = attr {
-            if let n = a.pointee.name, NameKey.of(UnsafeRawPointer(n)) == key, let v = a.pointee.children?.pointee.content {
-                return String(cString: v)
-            }
-            attr = a.pointee.next
+    private static func attribute(_ attributes: Attributes?, _ key: UInt64) -> String? {
+        guard let attributes else { return nil }
+        var i = 0
+        while let name = attributes[i] {
+            if NameKey.of(UnsafeRawPointer(name)) == key, let value = attributes[i + 1] { return String(cString: value) }
+            i += 2
         }
         return nil
     }
 
-    private func nodeText(_ node: xmlNodePtr) -> String? {
-        guard let content = xmlNodeGetContent(node) else { return nil }
-        defer { winnow_xml_free(content) }
-        return String(cString: content)
+    // MARK: Captured text
+
+    private mutating func beginCapture(_ target: Capture.Target) {
+        captures.append(Capture(depth: depth, target: target, start: captured.count))
+    }
+
+    private mutating func finishCapture() {
+        let capture = captures.removeLast()
+        let value = String(decoding: captured[capture.start...], as: UTF8.self)
+        if captures.isEmpty { captured.removeAll(keepingCapacity: true) }
+        switch capture.target {
+        case .title: if metadata.title == nil { metadata.title = value }
+        case .jsonLD: metadata.jsonLD.append(value)
+        case .itemDatePublished: if metadata.itemDatePublished == nil { metadata.itemDatePublished = value }
+        case .itemAuthor: if metadata.itemAuthor == nil { metadata.itemAuthor = value }
+        case .relAuthor: if metadata.relAuthor == nil { metadata.relAuthor = value }
+        }
     }
 
     // MARK: Text runs
 
-    private mutating func append(_ p: UnsafePointer<UInt8>) {
+    private mutating func append(_ p: UnsafePointer<UInt8>, _ count: Int) {
         let inLink = linkDepth > 0
         var i = 0
-        while true {
+        while i < count {
             let b = p[i]
-            if b == 0 { return }
             if b == 32 || b == 10 || b == 9 || b == 13 || b == 12 { pendingSpace = true; i += 1; continue }
-            if b == 0xC2, p[i + 1] == 0xA0 { pendingSpace = true; i += 2; continue }
-            // Invisible characters (soft hyphen, zero-width space, BOM) would split words for matching.
-            if b == 0xC2, p[i + 1] == 0xAD { i += 2; continue }
-            if b == 0xE2, p[i + 1] == 0x80, p[i + 2] == 0x8B { i += 3; continue }
-            if b == 0xEF, p[i + 1] == 0xBB, p[i + 2] == 0xBF { i += 3; continue }
+            if b >= 0xC2, i + 1 < count {
+                let b1 = p[i + 1]
+                if b == 0xC2, b1 == 0xA0 { pendingSpace = true; i += 2; continue }
+                // Invisible characters (soft hyphen, zero-width space, BOM) would split words for matching.
+                if b == 0xC2, b1 == 0xAD { i += 2; continue }
+                if i + 2 < count {
+                    if b == 0xE2, b1 == 0x80, p[i + 2] == 0x8B { i += 3; continue }
+                    if b == 0xEF, b1 == 0xBB, p[i + 2] == 0xBF { i += 3; continue }
+                }
+            }
             if pendingSpace {
                 if text.count > runStart { text.append(32) }
                 pendingSpace = false
