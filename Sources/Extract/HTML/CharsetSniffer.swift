@@ -13,7 +13,7 @@ public enum CharsetSniffer {
         let validUTF8 = UTF8Check.isValid(bytes)
         if validUTF8 { return "UTF-8" }
         if let header, !header.isEmpty { return normalizeLabel(header) }
-        let head = String(decoding: bytes.prefix(16384), as: UTF8.self).lowercased()
+        let head = bytes.prefix(16384).map { ASCII.lower($0) }
         if let declared = metaCharset(head) {
             let label = normalizeLabel(declared)
             // A page that is not valid UTF-8 cannot be UTF-8, whatever it says.
@@ -22,28 +22,36 @@ public enum CharsetSniffer {
         return validUTF8 ? "UTF-8" : "windows-1252"
     }
 
-    /// The charset named in a `<meta>` tag (not, say, `<script charset>` of an archive banner).
-    static func metaCharset(_ head: String) -> String? {
-        var rest = head[...]
-        while let meta = rest.range(of: "<meta") {
-            let tagEnd = rest[meta.upperBound...].firstIndex(of: ">") ?? rest.endIndex
-            if let label = charsetLabel(rest[meta.upperBound..<tagEnd]) { return label }
-            rest = rest[tagEnd...]
+    /// The charset named in a `<meta>` tag (not, say, `<script charset>` of an archive banner);
+    /// `head` is lowercased ASCII.
+    static func metaCharset(_ head: [UInt8]) -> String? {
+        var i = 0
+        while let meta = find(Array("<meta".utf8), in: head, from: i) {
+            let tagEnd = head[meta...].firstIndex(of: 0x3E) ?? head.endIndex
+            var search = meta + 5
+            while let at = find(Array("charset=".utf8), in: head[..<tagEnd], from: search) {
+                var k = at + 8
+                while k < tagEnd, head[k] == 0x22 || head[k] == 0x27 || head[k] == 0x20 { k += 1 }
+                let start = k
+                while k < tagEnd, ASCII.isAlnum(head[k]) || head[k] == 0x2D || head[k] == 0x5F || head[k] == 0x3A || head[k] == 0x2E { k += 1 }
+                if k > start { return String(decoding: head[start..<k], as: UTF8.self) }
+                search = at + 8
+            }
+            i = tagEnd
         }
         return nil
     }
 
-    private static func charsetLabel(_ tag: Substring) -> String? {
-        var search = tag
-        while let range = search.range(of: "charset=") {
-            var label = ""
-            for c in search[range.upperBound...].drop(while: { $0 == "\"" || $0 == "'" || $0 == " " }) {
-                if c.isLetter || c.isNumber || c == "-" || c == "_" || c == ":" || c == "." { label.append(c) } else { break }
-            }
-            if !label.isEmpty { return label }
-            search = search[range.upperBound...]
+    private static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>, from: Int) -> Int? {
+        guard from < hay.endIndex, needle.count <= hay.endIndex - from else { return nil }
+        for i in from...(hay.endIndex - needle.count) where hay[i] == needle[0] {
+            if hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
         }
         return nil
+    }
+
+    private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
+        find(needle, in: hay[...], from: from)
     }
 
     /// WHATWG treats latin1 and ascii labels as windows-1252 and gb2312 as GBK; so do browsers, so we do.

@@ -29,7 +29,7 @@ public enum HTMLExtractor {
             }
         }
         var page = PageRecorder()
-        parse(RawTextStripper.strip(input), encoding: encoding, into: &page)
+        parse(MarkupPrefilter.filter(input), encoding: encoding, into: &page)
         guard !page.elements.isEmpty else { return ExtractedDocument() }
         return assemble(page, url: url)
     }

@@ -68,4 +68,14 @@ enum NameKey {
     }
 
     static func of(_ s: StaticString) -> UInt64 { of(UnsafeRawPointer(s.utf8Start)) }
+
+    static func of(_ s: String) -> UInt64 { s.utf8CString.withUnsafeBufferPointer { of(UnsafeRawPointer($0.baseAddress!)) } }
+
+    /// The key of `length` bytes at `p` (no terminator needed); the same as `of` on those bytes.
+    static func of(_ p: UnsafePointer<UInt8>, _ length: Int) -> UInt64 {
+        guard length < 16 else { return UInt64.max }
+        var key: UInt64 = 0
+        for i in 0..<length { key = key &* 131 &+ UInt64(p[i] | 0x20) }
+        return key
+    }
 }
