@@ -278,11 +278,10 @@ struct PageRecorder {
     // MARK: Text runs
 
     private mutating func append(_ p: UnsafePointer<UInt8>, _ count: Int) {
-        let inLink = linkDepth > 0
         var i = 0
         while i < count {
             let b = p[i]
-            if b == 32 || b == 10 || b == 9 || b == 13 || b == 12 { pendingSpace = true; i += 1; continue }
+            if Self.isSpace(b) { pendingSpace = true; i += 1; continue }
             if b >= 0xC2, i + 1 < count {
                 let b1 = p[i + 1]
                 if b == 0xC2, b1 == 0xA0 { pendingSpace = true; i += 2; continue }
@@ -297,20 +296,27 @@ struct PageRecorder {
                 if text.count > runStart { text.append(32) }
                 pendingSpace = false
             }
-            text.append(b)
-            if b & 0xC0 != 0x80 {
-                runChars += 1
-                if inLink { runLinkChars += 1 }
-            }
-            switch b {
-            case 46, 44, 59, 58, 33, 63: runPunctuation += 1
-            case 0x82, 0x81: if i >= 2, p[i - 1] == 0x80, p[i - 2] == 0xE3 { runPunctuation += 1 } // 。、
-            case 0x8C, 0x9B: if i >= 2, p[i - 1] == 0xBC, p[i - 2] == 0xEF { runPunctuation += 1 } // ，；
-            default: break
-            }
-            i += 1
+            // A run of ordinary bytes up to the next space or possible invisible character, appended at once.
+            let start = i
+            var chars: Int32 = 0
+            repeat {
+                let c = p[i]
+                if c & 0xC0 != 0x80 { chars += 1 }
+                switch c {
+                case 46, 44, 59, 58, 33, 63: runPunctuation += 1
+                case 0x82, 0x81: if i >= 2, p[i - 1] == 0x80, p[i - 2] == 0xE3 { runPunctuation += 1 } // 。、
+                case 0x8C, 0x9B: if i >= 2, p[i - 1] == 0xBC, p[i - 2] == 0xEF { runPunctuation += 1 } // ，；
+                default: break
+                }
+                i += 1
+            } while i < count && !Self.isSpace(p[i]) && p[i] != 0xC2 && p[i] != 0xE2 && p[i] != 0xEF
+            text.append(contentsOf: UnsafeBufferPointer(start: p + start, count: i - start))
+            runChars += chars
+            if linkDepth > 0 { runLinkChars += chars }
         }
     }
+
+    @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 || b == 12 }
 
     private mutating func flush() {
         if runChars > 0, text.count > runStart, let owner = stack.last {
