@@ -55,5 +55,7 @@ import WinnowCore
         #expect(HTMLExtractor.extract([], url: nil, charset: nil).paragraphs.isEmpty)
         #expect(HTMLExtractor.extract(Array("<".utf8), url: nil, charset: nil).paragraphs.isEmpty)
         #expect(HTMLExtractor.extract(Array("<html></html>".utf8), url: nil, charset: nil).paragraphs.isEmpty)
+        #expect(HTMLExtractor.extract(Array("<!-- nothing but a comment -->".utf8), url: nil, charset: nil).paragraphs.isEmpty)
+        #expect(HTMLExtractor.extract(Array("<script>only()</script>".utf8), url: nil, charset: nil).paragraphs.isEmpty)
     }
 }

@@ -50,4 +50,16 @@ import Testing
         let doc = HTMLExtractor.extract(Array(html.utf8), url: nil, charset: nil)
         #expect(doc.paragraphs == ["The only real paragraph of this page is long enough to be chosen as the article body text."])
     }
+
+    @Test func everyTruncationIsSafe() {
+        let page = """
+        <!doctype html><html lang=en><!-- c --><head><script type='application/ld+json'>{"a":"<b>"}</script>        <style>p{}</style></head><body><div class="x y" data-a='1>2' hidden><a href=/x/ rel="author">A</a>        <svg/><script src=x></script><p id=a>Text &amp; more<br/></p></body></html>
+        """
+        let bytes = Array(page.utf8)
+        for end in 0...bytes.count {
+            let filtered = MarkupPrefilter.filter(Array(bytes[..<end]))
+            #expect(filtered.count <= end)
+            _ = HTMLExtractor.extract(Array(bytes[..<end]), url: nil, charset: nil)
+        }
+    }
 }

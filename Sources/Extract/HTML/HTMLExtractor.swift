@@ -28,8 +28,10 @@ public enum HTMLExtractor {
                 encoding = "UTF-8"
             }
         }
+        let markup = MarkupPrefilter.filter(input)
+        guard !markup.isEmpty else { return ExtractedDocument() } // a page of nothing but a comment
         var page = PageRecorder()
-        parse(MarkupPrefilter.filter(input), encoding: encoding, into: &page)
+        parse(markup, encoding: encoding, into: &page)
         guard !page.elements.isEmpty else { return ExtractedDocument() }
         return assemble(page, url: url)
     }
