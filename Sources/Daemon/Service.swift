@@ -207,8 +207,15 @@ public final class Service: @unchecked Sendable {
         if fresh.paths != config.paths {
             logger.warning("reload.paths_unchanged", metadata: ["reason": "archive, inbox and state paths take effect on restart"])
         }
+        // Settings baked into the HTTP client and the dedupe index at start: say so rather than
+        // let a reload look like it took them.
+        for (section, changed) in [("fetch", fresh.fetch != config.fetch), ("dedupe", fresh.dedupe != config.dedupe)] where changed {
+            logger.warning("reload.restart_needed", metadata: ["section": "\(section)", "reason": "[\(section)] takes effect on restart"])
+        }
         var applied = fresh
         applied.paths = config.paths
+        applied.fetch = config.fetch
+        applied.dedupe = config.dedupe
         config = applied
         ingestor.config = applied
         feeds.reload(config: applied)

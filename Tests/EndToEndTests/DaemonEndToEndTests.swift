@@ -95,13 +95,16 @@ import WinnowTestSupport
         #expect(daemon.waitForLine { $0.contains("event=inbox.moved file=a.txt") } != nil)  // debug level
 
         // A valid change takes effect without a restart: a tiny size limit now fails files,
-        // and the log level drops to notice for every part of the daemon.
-        try original.replacingOccurrences(of: "[inbox]", with: "[inbox]\nmax_file_bytes = 100")
-            .replacingOccurrences(of: "level = \"debug\"", with: "level = \"notice\"")
+        // and the log level drops to notice for every part of the daemon. A dedupe threshold
+        // cannot change under a running index: the log says it waits for a restart.
+        try (original.replacingOccurrences(of: "[inbox]", with: "[inbox]\nmax_file_bytes = 100")
+            .replacingOccurrences(of: "level = \"debug\"", with: "level = \"notice\"") + "\n[dedupe]\njaccard = 0.8\n")
             .write(toFile: ws.configPath, atomically: true, encoding: .utf8)
         daemon.signal(SIGHUP)
         let reloaded = daemon.waitForLine { $0.contains("event=reloaded") }
         #expect(reloaded != nil)
+        #expect(daemon.log.contains { $0.contains("event=reload.restart_needed") && $0.contains("section=dedupe") })
+        #expect(!daemon.log.contains { $0.contains("event=reload.restart_needed") && $0.contains("section=fetch") })
         try FileManager.default.copyItem(atPath: seeds[1], toPath: ws.inbox + "/b.txt")
         #expect(daemon.waitForLine { $0.contains("event=failed") && $0.contains("origin=b.txt") && $0.contains("over the limit") } != nil)
         #expect(!daemon.log.dropFirst(reloaded ?? 0).contains { $0.contains("event=inbox.moved") })  // info, now hidden
