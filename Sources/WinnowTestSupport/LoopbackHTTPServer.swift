@@ -87,14 +87,15 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
 
     /// Stops accepting, closes every open connection and releases hanging handlers.
     public func stop() {
+        // Descriptors are only shut down here and closed by their own threads (under the lock
+        // for connections): closing a number another thread may still use would let the
+        // kernel hand it to some other test's socket.
         lock.lock()
         guard !stopped else { lock.unlock(); return }
         stopped = true
-        let open = openConnections
-        lock.unlock()
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in open { shutdown(fd, Int32(SHUT_RDWR)) }
+        for fd in openConnections { shutdown(fd, Int32(SHUT_RDWR)) }
+        lock.unlock()
         stopSignal.leave()
     }
 
@@ -105,18 +106,19 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             let fd = accept(listener, nil, nil)
             if fd < 0 {
                 if errno == EINTR { continue }
+                close(listener)
                 return
             }
             lock.lock()
-            if stopped { lock.unlock(); close(fd); return }
+            if stopped { lock.unlock(); close(fd); close(listener); return }
             openConnections.insert(fd)
             lock.unlock()
             let thread = Thread { @Sendable [self] in
                 self.serve(fd)
                 self.lock.lock()
                 self.openConnections.remove(fd)
-                self.lock.unlock()
                 close(fd)
+                self.lock.unlock()
             }
             thread.start()
         }
