@@ -11,6 +11,9 @@ struct ExtractCommand: ParsableCommand {
     @Flag(help: "One JSON line per file: file, title, published, author, site, language, text (or error).")
     var json = false
 
+    @Flag(help: "With --json: add each file's reading and cleaning time in seconds (finding slow pages).")
+    var timings = false
+
     @Option(help: "Inputs larger than this many bytes are refused.")
     var maxBytes = Extractor.defaultMaxBytes
 
@@ -41,6 +44,7 @@ struct ExtractCommand: ParsableCommand {
         for (n, file) in files.enumerated() {
             progress.update(n + 1)
             let kind = InputKind(fileName: file) ?? .html
+            let started = DispatchTime.now()
             let document: ExtractedDocument
             do {
                 let bytes = try FileOps.read(file, limit: maxBytes)
@@ -67,6 +71,7 @@ struct ExtractCommand: ParsableCommand {
                 line.add("language", document.language)
                 line.add("url", document.url)
                 line.add("text", document.text)
+                if timings { line.add("seconds", Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9) }
                 print(line.string)
             } else {
                 if files.count > 1 { print("==> \(file) <==") }
