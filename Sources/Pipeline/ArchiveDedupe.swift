@@ -20,29 +20,15 @@ public final class ArchiveDedupe {
     public init(parameters: DedupeParameters, store: ArchiveStore, index: ArchiveIndex, today: Int, logger: Logger) throws {
         self.store = store
         self.index = index
-        let counts = try index.signatureCounts()
         let signatures = SignatureIndex()
-        signatures.beginBulkLoad(expectedCount: counts.articles)
         detector = NearDuplicateDetector(parameters: parameters, index: signatures)
         detector.storedShingles = { [unowned self] key in self.storedShingles(key) }
 
         let started = Date()
         let minDay = detector.minDay(today: today)
-        var skipped = 0
-        try index.signatureBlobs { id, ingested, blob in
-            guard blob.count == Signature.encodedSize || blob.count == 4 * Dedupe.signatureLength else { skipped += 1; return }
-            let day = DayNumber.parse(ingested) ?? today
-            guard day >= minDay else { return }
-            let count = blob.count == Signature.encodedSize
-                ? UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * Dedupe.signatureLength, as: UInt32.self)) : 0
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Dedupe.signatureLength) { values in
-                for i in 0..<Dedupe.signatureLength {
-                    values[i] = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-                }
-                signatures.insert(UnsafeBufferPointer(values), shingleCount: count, key: self.key(for: id), day: day)
-            }
-        }
-        signatures.finishBulkLoad()
+        let skipped = try SignatureLoader.load(from: index, into: signatures, minDay: minDay, today: today) { [unowned self] id in
+            self.key(for: id)
+        }.skipped
         // Articles indexed without a signature (older index, or a reindex without one).
         var signed = 0
         for row in try index.articlesWithoutSignature() {

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import Dedupe
 import Foundation
+import Pipeline
 import WinnowCore
 
 struct BenchCommand: ParsableCommand {
@@ -203,6 +204,7 @@ struct RebuildBench: ParsableCommand {
 
     @Option(help: "Number of signatures.") var count = 1_000_000
     @Option(help: "Folder for the temporary index (default: a new folder under /tmp).") var state: String?
+    @Flag(help: "Fill the LSH table on the reading thread instead of a worker (one core).") var oneThread = false
 
     func run() throws {
         let dir = state ?? (NSTemporaryDirectory() + "/winnow-rebuild-\(getpid())")
@@ -239,23 +241,14 @@ struct RebuildBench: ParsableCommand {
         let rssBefore = residentBytes()
         let start = monotonicSeconds()
         let index = try ArchiveIndex(stateDirectory: dir)
-        let counts = try index.signatureCounts()
+        let opened = monotonicSeconds()
         let signatures = SignatureIndex()
-        signatures.beginBulkLoad(expectedCount: counts.articles)
-        try index.signatureBlobs { id, ingested, blob in
-            guard blob.count == Signature.encodedSize else { return }
-            let day = DayNumber.parse(ingested) ?? 0
-            let shingleCount = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 512, as: UInt32.self))
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Dedupe.signatureLength) { values in
-                for i in 0..<Dedupe.signatureLength { values[i] = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
-                signatures.insert(UnsafeBufferPointer(values), shingleCount: shingleCount,
-                                  key: ArticleKey.key(id) ?? Hash64.hash(id), day: day)
-            }
-        }
-        let loaded = monotonicSeconds() - start
-        signatures.finishBulkLoad()
+        signatures.bulkLoadOnWorker = !oneThread
+        // The daemon's own loader: the table is filled on a worker thread while rows are read.
+        _ = try SignatureLoader.load(from: index, into: signatures, minDay: Int.min, today: 0) { Hash64.hash($0) }
         let seconds = monotonicSeconds() - start
-        print(String(format: "  of which reading SQLite + copying signatures: %.2f s, building the LSH table: %.2f s", loaded, seconds - loaded))
+        print(String(format: "  of which opening the index: %.2f s", opened - start))
+        print(String(format: "  of which waiting for the table worker after the last row: %.2f s", signatures.lastBulkLoadWaitSeconds))
         let rss = residentBytes() - rssBefore
         print(String(format: "rebuild: %d signatures read from SQLite and indexed in %.2f s (%.0f signatures/s)",
                      signatures.count, seconds, Double(signatures.count) / seconds))
