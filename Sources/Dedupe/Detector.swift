@@ -88,11 +88,12 @@ public final class NearDuplicateDetector {
     /// sharing one containment key with a short new text, see `SignatureIndex.Candidates`)
     /// only when the first holds no duplicate, since it is mostly chance and larger.
     public func findDuplicate(_ fp: Fingerprint, today: Int) -> Comparison? {
-        let tiers = index.candidateTiers(fp.signature, minDay: minDay(today: today))
+        var tiers = index.candidateTiers(fp.signature, minDay: minDay(today: today), deferWeak: true)
         if let match = compareCandidates(fp, candidates: tiers.strong, verify: maxVerified).first(where: isDuplicate) {
             return match
         }
-        guard !tiers.weak.isEmpty else { return nil }
+        guard tiers.hasWeak else { return nil }
+        index.confirmWeak(&tiers, fp.signature)
         return compareCandidates(fp, candidates: tiers.weak, verify: maxVerified).first(where: isDuplicate)
     }
 

@@ -18,12 +18,14 @@ public final class SignatureIndex {
     private var keys: [UInt64] = []
     private var days: [Int32] = []
     private var shingleCounts: [UInt32] = []
+    /// The largest `shingleCounts` value: no second tier for texts over half of it.
+    private var maxShingleCount: UInt32 = 0
     private var table = SlotTable(capacity: 0)
     /// Per-document hit counters for one query (always left at zero).
     private var hitCounts: [UInt8] = []
     /// Scratch buffers of `candidates`, kept between queries to avoid allocations.
     private var bandHits: [UInt64] = []
-    private var touched: [UInt32] = []
+    private var touched: [UInt64] = []
     private var found: [Int] = []
 
     static let keysPerDocument = Dedupe.bands + Dedupe.containmentGroups
@@ -82,6 +84,12 @@ public final class SignatureIndex {
             for doc in filled..<count { addKeys(doc) }
         }
         filled = count
+        // Far fewer rows than expected: give back the metadata reserved for them.
+        if keys.capacity > 2 * count + 1024 {
+            keys = keys.withUnsafeBufferPointer { Array($0) }
+            days = days.withUnsafeBufferPointer { Array($0) }
+            shingleCounts = shingleCounts.withUnsafeBufferPointer { Array($0) }
+        }
     }
 
     /// Hands the documents of the chunk just completed to the worker, if the table still
@@ -171,6 +179,7 @@ public final class SignatureIndex {
         keys.append(key)
         days.append(Int32(clamping: day))
         shingleCounts.append(shingleCount)
+        maxShingleCount = max(maxShingleCount, shingleCount)
         count += 1
         if bulkLoading {
             if count & (Self.chunkSize - 1) == 0 { handOverChunk() }
@@ -289,13 +298,23 @@ public final class SignatureIndex {
     public struct Candidates: Sendable, Equatable {
         /// Documents sharing at least one LSH band or two containment keys.
         public var strong: [Int]
-        /// Documents at least twice the new text's size sharing one containment key.
+        /// Documents at least twice the new text's size sharing one containment key,
+        /// confirmed against their signature (empty while `pendingWeak` waits).
         public var weak: [Int]
+        /// Second-tier hits not yet confirmed (document << 8 | group), when the query
+        /// deferred them: confirming costs a signature read per hit, paid only if needed.
+        var pendingWeak: [UInt64]
+        /// The query's horizon, applied to `pendingWeak` when it is confirmed.
+        var minDay = Int.min
 
         public init(strong: [Int] = [], weak: [Int] = []) {
             self.strong = strong
             self.weak = weak
+            pendingWeak = []
         }
+
+        /// Whether the second tier may hold anything (confirmed or not).
+        public var hasWeak: Bool { !weak.isEmpty || !pendingWeak.isEmpty }
 
         /// Both tiers, sorted by document number.
         public var all: [Int] { (strong + weak).sorted() }
@@ -306,13 +325,51 @@ public final class SignatureIndex {
         candidateTiers(signature, minDay: minDay).all
     }
 
-    public func candidateTiers(_ signature: Signature, minDay: Int = Int.min) -> Candidates {
-        signature.values.withUnsafeBufferPointer { candidateTiers($0, shingleCount: signature.shingleCount, minDay: minDay) }
+    /// The candidates of `signature`; with `deferWeak` the second tier is left for
+    /// `confirmWeak`.
+    public func candidateTiers(_ signature: Signature, minDay: Int = Int.min, deferWeak: Bool = false) -> Candidates {
+        signature.values.withUnsafeBufferPointer {
+            var tiers = candidateTiers($0, shingleCount: signature.shingleCount, minDay: minDay)
+            if !deferWeak { confirmWeak(&tiers, $0) }
+            return tiers
+        }
+    }
+
+    /// Confirms deferred second-tier hits: the stored document's minimum of the group must
+    /// equal the query's (the table only compared an 8-bit fingerprint, whose chance hits
+    /// would depend on the table's layout, so decisions would too).
+    public func confirmWeak(_ tiers: inout Candidates, _ signature: Signature) {
+        signature.values.withUnsafeBufferPointer { confirmWeak(&tiers, $0) }
+    }
+
+    func confirmWeak(_ tiers: inout Candidates, _ sig: UnsafeBufferPointer<UInt32>) {
+        guard !tiers.pendingWeak.isEmpty else { return }
+        var groupOfKey = [Int](repeating: 0, count: Self.keysPerDocument)
+        var k = Dedupe.bands
+        for group in 0..<Dedupe.containmentGroups where MinHash.groupMinimum(sig, group: group) != nil {
+            groupOfKey[k] = group
+            k += 1
+        }
+        // Sorted (by document) here rather than in the query: most queries never get here.
+        tiers.pendingWeak.sort()
+        var i = 0
+        for hit in tiers.pendingWeak {
+            let d = Int(truncatingIfNeeded: hit >> 8)
+            guard Int(days[d]) >= tiers.minDay else { continue }
+            // A document with one containment key and a band is already in the first tier.
+            while i < tiers.strong.count && tiers.strong[i] < d { i += 1 }
+            guard i == tiers.strong.count || tiers.strong[i] != d else { continue }
+            let group = groupOfKey[Int(truncatingIfNeeded: hit & 0xff)]
+            if MinHash.groupMinimum(UnsafeBufferPointer(values(d)), group: group) == MinHash.groupMinimum(sig, group: group) {
+                tiers.weak.append(d)
+            }
+        }
+        tiers.pendingWeak = []
     }
 
     /// The tiers for signature values `sig` of a text with `shingleCount` distinct
-    /// shingles (0 = unknown: no second tier).
-    public func candidateTiers(_ sig: UnsafeBufferPointer<UInt32>, shingleCount: UInt32, minDay: Int = Int.min) -> Candidates {
+    /// shingles (0 = unknown: no second tier); the second tier is left pending.
+    func candidateTiers(_ sig: UnsafeBufferPointer<UInt32>, shingleCount: UInt32, minDay: Int) -> Candidates {
         guard count > 0 else { return Candidates() }
         waitForFiller()
         if hitCounts.count < count { hitCounts.append(contentsOf: repeatElement(0, count: count - hitCounts.count)) }
@@ -327,8 +384,8 @@ public final class SignatureIndex {
         let table = self.table
         let chunks = self.chunks
         // Stored documents at least this large are second-tier candidates on one key.
-        let weakFrom = shingleCount == 0 ? UInt64.max : 2 * UInt64(shingleCount)
-        var weak: [Int] = []
+        let weakFrom = shingleCount == 0 || 2 * UInt64(shingleCount) > UInt64(maxShingleCount) ? UInt64.max : 2 * UInt64(shingleCount)
+        var weak: [UInt64] = []
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: Self.keysPerDocument) { hashes in
             // All keys first, so the table walk below can issue its (cache-missing) loads
             // back to back instead of one key at a time.
@@ -340,19 +397,19 @@ public final class SignatureIndex {
                         bandHits.append(UInt64(doc) << 8 | UInt64(key))
                     } else {
                         // Confirmed by the 8-bit fingerprint only: a stray hit needs a
-                        // second one (the second tier is filtered by its estimates).
+                        // second one, or a check against the signature (`confirmWeak`).
                         let h = hits[Int(doc)]
-                        if h == 0 { touched.append(doc) }
+                        if h == 0 { touched.append(UInt64(doc) << 8 | UInt64(key)) }
                         hits[Int(doc)] = h == 255 ? h : h &+ 1
                     }
                 }
                 shingleCounts.withUnsafeBufferPointer { sizes in
-                    for doc in touched {
-                        let d = Int(doc)
+                    for t in touched {
+                        let d = Int(truncatingIfNeeded: t >> 8)
                         if hits[d] >= 2 {
                             found.append(d)
-                        } else if UInt64(sizes[d]) >= weakFrom {
-                            weak.append(d)
+                        } else if weakFrom != .max && UInt64(sizes[d]) >= weakFrom {
+                            weak.append(t)
                         }
                         hits[d] = 0
                     }
@@ -374,19 +431,13 @@ public final class SignatureIndex {
         found.sort()
         var strong: [Int] = []
         strong.reserveCapacity(found.count)
-        var second: [Int] = []
         days.withUnsafeBufferPointer { days in
             for d in found where strong.last != d && Int(days[d]) >= minDay { strong.append(d) }
-            guard !weak.isEmpty else { return }
-            weak.sort()
-            // A document with one containment key and a band is already in the first tier.
-            var i = 0
-            for d in weak where Int(days[d]) >= minDay {
-                while i < strong.count && strong[i] < d { i += 1 }
-                if i == strong.count || strong[i] != d { second.append(d) }
-            }
         }
-        return Candidates(strong: strong, weak: second)
+        var tiers = Candidates(strong: strong)
+        tiers.pendingWeak = weak
+        tiers.minDay = minDay
+        return tiers
     }
 
     /// Number of equal positions between `sig` and document `doc`.
