@@ -40,6 +40,7 @@ public final class ArchiveIndex {
         CREATE TABLE IF NOT EXISTS feeds(
             url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, last_fetch TEXT, last_status INTEGER,
             error_count INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_due TEXT, last_success TEXT);
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS entries(
             feed_url TEXT NOT NULL, entry_key TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
             article_id TEXT, last_error TEXT, first_seen TEXT NOT NULL, PRIMARY KEY(feed_url, entry_key));
@@ -136,6 +137,25 @@ public final class ArchiveIndex {
         var rows: [Row] = []
         try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE signature IS NULL ORDER BY rowid").query { rows.append(Self.row($0)) }
         return rows
+    }
+
+    /// Drops every stored signature (they were made another way; see `meta`).
+    public func clearSignatures() throws {
+        try db.execute("UPDATE articles SET signature = NULL")
+    }
+
+    // MARK: Settings
+
+    /// A value kept with the index (e.g. `dedupe_scheme`, how the signatures were made).
+    public func meta(_ key: String) throws -> String? {
+        var value: String?
+        try db.prepare("SELECT value FROM meta WHERE key = ?").query([.text(key)]) { value = $0.string(0) }
+        return value
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
     }
 
     /// Number of articles (from the smallest index: no table scan).
