@@ -58,6 +58,8 @@ public final class NearDuplicateDetector {
     /// Counters for benchmarks and logs.
     public private(set) var exactVerifications = 0
     public private(set) var candidatesSeen = 0
+    /// Queries that went on to the second tier of candidates.
+    public private(set) var secondTierQueries = 0
 
     public init(parameters: DedupeParameters, index: SignatureIndex = SignatureIndex(),
                 storedShingles: @escaping (_ key: UInt64) -> [UInt64]? = { _ in nil }) {
@@ -93,6 +95,7 @@ public final class NearDuplicateDetector {
             return match
         }
         guard tiers.hasWeak else { return nil }
+        secondTierQueries += 1
         index.confirmWeak(&tiers, fp.signature)
         return compareCandidates(fp, candidates: tiers.weak, verify: maxVerified).first(where: isDuplicate)
     }

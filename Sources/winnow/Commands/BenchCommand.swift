@@ -71,7 +71,7 @@ struct DedupeBench: ParsableCommand {
         var best = Double.infinity
         var decisions: [Int?] = []
         var bytesPerDoc = 0
-        var stats = (candidates: 0, verified: 0, stored: 0)
+        var stats = (candidates: 0, verified: 0, stored: 0, secondTier: 0)
         var firstDecisions: [Int?]?
         for _ in 0..<max(1, repeats) {
             let detector = NearDuplicateDetector(parameters: parameters)
@@ -95,7 +95,7 @@ struct DedupeBench: ParsableCommand {
             _ = rssBefore
             best = min(best, seconds)
             bytesPerDoc = detector.index.memoryBytes / max(1, detector.index.count)
-            stats = (detector.candidatesSeen, detector.exactVerifications, detector.index.count)
+            stats = (detector.candidatesSeen, detector.exactVerifications, detector.index.count, detector.secondTierQueries)
             if let firstDecisions, firstDecisions.map({ $0 ?? -1 }) != decisions.map({ $0 ?? -1 }) {
                 print("NONDETERMINISTIC: decisions differ between runs")
             }
@@ -131,8 +131,9 @@ struct DedupeBench: ParsableCommand {
         }
         print(String(format: "dedupe: %.0f docs/s end to end (best of %d, one core): %.3f s for %d docs",
                      Double(docs.count) / best, max(1, repeats), best, docs.count))
-        print(String(format: "stored %d, duplicates %d, candidates/doc %.2f, exact verifications %d",
-                     stats.stored, docs.count - stats.stored, Double(stats.candidates) / Double(docs.count), stats.verified))
+        print(String(format: "stored %d, duplicates %d, candidates/doc %.2f, exact verifications %d, second-tier queries %d",
+                     stats.stored, docs.count - stats.stored, Double(stats.candidates) / Double(docs.count), stats.verified,
+                     stats.secondTier))
         print("memory: \(bytesPerDoc) bytes per indexed document (signature index: signatures, metadata, LSH tables)")
         if docs.contains(where: { $0.kind != nil }) { quality(docs, decisions: decisions, parameters: parameters) }
     }
