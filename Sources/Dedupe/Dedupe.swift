@@ -6,7 +6,9 @@
 ///   hashing with optimal densification: every shingle is used, one hash per shingle.
 /// - `SignatureIndex` holds signatures in flat chunks and finds candidates through LSH
 ///   banding (32 bands × 4 rows) plus 16 "containment" keys (minimum of each group of 8
-///   bins) that catch short excerpts of a stored article.
+///   bins) that catch short excerpts of a stored article: two shared keys, or one against
+///   a stored article at least twice the new text's size (a second tier, read only when
+///   the first holds no duplicate).
 /// - `NearDuplicateDetector` verifies candidates: estimates from signatures, exact Jaccard
 ///   and containment from the stored body when the estimate is near the thresholds.
 public enum Dedupe {
@@ -20,6 +22,14 @@ public enum Dedupe {
     /// stored article's shingles shares each key with probability f.
     public static let containmentGroupSize = 8
     public static let containmentGroups = signatureLength / containmentGroupSize
+
+    /// Names how stored signatures were made: scheme, size and shingle length. Stored with
+    /// the signatures, so that signatures made another way (another `shingle_words`, or a
+    /// change of normalisation or hashing, which bumps the version) are noticed at start
+    /// instead of silently never matching.
+    public static func signatureScheme(shingleWords: Int) -> String {
+        "oph-minhash/\(signatureLength)x32/words=\(shingleWords)/v1"
+    }
 }
 
 /// Thresholds and shingle size (from `[dedupe]` in the config).

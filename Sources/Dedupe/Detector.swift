@@ -58,6 +58,8 @@ public final class NearDuplicateDetector {
     /// Counters for benchmarks and logs.
     public private(set) var exactVerifications = 0
     public private(set) var candidatesSeen = 0
+    /// Queries that went on to the second tier of candidates.
+    public private(set) var secondTierQueries = 0
 
     public init(parameters: DedupeParameters, index: SignatureIndex = SignatureIndex(),
                 storedShingles: @escaping (_ key: UInt64) -> [UInt64]? = { _ in nil }) {
@@ -83,10 +85,19 @@ public final class NearDuplicateDetector {
 
     /// The stored document this one duplicates, if any: Jaccard ≥ `parameters.jaccard` or
     /// containment of the new text in the stored one ≥ `parameters.containment`.
+    ///
+    /// The first tier of candidates is compared first; the second (long stored documents
+    /// sharing one containment key with a short new text, see `SignatureIndex.Candidates`)
+    /// only when the first holds no duplicate, since it is mostly chance and larger.
     public func findDuplicate(_ fp: Fingerprint, today: Int) -> Comparison? {
-        let ranked = compareCandidates(fp, candidates: index.candidates(fp.signature, minDay: minDay(today: today)),
-                                       verify: maxVerified)
-        return ranked.first { isDuplicate($0) }
+        var tiers = index.candidateTiers(fp.signature, minDay: minDay(today: today), deferWeak: true)
+        if let match = compareCandidates(fp, candidates: tiers.strong, verify: maxVerified).first(where: isDuplicate) {
+            return match
+        }
+        guard tiers.hasWeak else { return nil }
+        secondTierQueries += 1
+        index.confirmWeak(&tiers, fp.signature)
+        return compareCandidates(fp, candidates: tiers.weak, verify: maxVerified).first(where: isDuplicate)
     }
 
     public func isDuplicate(_ c: Comparison) -> Bool {
@@ -161,8 +172,13 @@ public final class NearDuplicateDetector {
 public enum DayNumber {
     /// From an RFC 3339 timestamp's leading `YYYY-MM-DD`; nil when it has none.
     public static func parse(_ text: String) -> Int? {
-        let b = Array(text.utf8.prefix(10))
-        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The same from UTF-8 bytes (start-up reads the index's text without making Strings).
+    public static func parse(_ b: UnsafeRawBufferPointer) -> Int? {
+        guard b.count >= 10, b[4] == 45, b[7] == 45 else { return nil }
         func num(_ r: Range<Int>) -> Int? {
             var v = 0
             for i in r {
@@ -188,5 +204,22 @@ public enum ArticleKey {
     public static func key(_ id: String) -> UInt64? {
         guard id.utf8.count == 16 else { return nil }
         return UInt64(id, radix: 16)
+    }
+
+    /// The key of an id given as UTF-8 bytes when it is in canonical form (16 lower-case
+    /// hex digits, as `Hash64.hex` writes it); nil otherwise.
+    public static func canonicalKey(_ id: UnsafeRawBufferPointer) -> UInt64? {
+        guard id.count == 16 else { return nil }
+        var key: UInt64 = 0
+        for b in id {
+            let digit: UInt8
+            switch b {
+            case 48...57: digit = b - 48
+            case 97...102: digit = b - 87
+            default: return nil
+            }
+            key = key << 4 | UInt64(digit)
+        }
+        return key
     }
 }

@@ -20,44 +20,61 @@ public final class ArchiveDedupe {
     public init(parameters: DedupeParameters, store: ArchiveStore, index: ArchiveIndex, today: Int, logger: Logger) throws {
         self.store = store
         self.index = index
-        let counts = try index.signatureCounts()
         let signatures = SignatureIndex()
-        signatures.beginBulkLoad(expectedCount: counts.articles)
         detector = NearDuplicateDetector(parameters: parameters, index: signatures)
         detector.storedShingles = { [unowned self] key in self.storedShingles(key) }
 
         let started = Date()
+        try Self.checkScheme(parameters: parameters, index: index, logger: logger)
         let minDay = detector.minDay(today: today)
-        var skipped = 0
-        try index.signatureBlobs { id, ingested, blob in
-            guard blob.count == Signature.encodedSize || blob.count == 4 * Dedupe.signatureLength else { skipped += 1; return }
-            let day = DayNumber.parse(ingested) ?? today
-            guard day >= minDay else { return }
-            let count = blob.count == Signature.encodedSize
-                ? UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * Dedupe.signatureLength, as: UInt32.self)) : 0
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Dedupe.signatureLength) { values in
-                for i in 0..<Dedupe.signatureLength {
-                    values[i] = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
-                }
-                signatures.insert(UnsafeBufferPointer(values), shingleCount: count, key: self.key(for: id), day: day)
-            }
-        }
-        signatures.finishBulkLoad()
+        let skipped = try SignatureLoader.load(from: index, into: signatures, minDay: minDay, today: today) { [unowned self] id in
+            self.key(for: id)
+        }.skipped
         // Articles indexed without a signature (older index, or a reindex without one).
+        // Written 1,000 to a transaction: after a change of scheme that is every article,
+        // and one synchronous commit per row would take hours on a large archive.
         var signed = 0
-        for row in try index.articlesWithoutSignature() {
-            guard let article = try? store.read(row.path) else { continue }
-            let fp = detector.fingerprint(Self.text(article))
-            try index.setSignature(id: row.id, fp.signature.bytes)
-            signed += 1
-            let day = DayNumber.parse(row.ingested) ?? today
-            if day >= minDay { detector.add(fp, key: key(for: row.id), day: day) }
+        let unsigned = try index.articlesWithoutSignature()
+        for start in stride(from: 0, to: unsigned.count, by: 1000) {
+            try index.transaction {
+                for row in unsigned[start..<min(start + 1000, unsigned.count)] {
+                    guard let article = try? store.read(row.path) else { continue }
+                    let fp = detector.fingerprint(Self.text(article))
+                    try index.setSignature(id: row.id, fp.signature.bytes)
+                    signed += 1
+                    let day = DayNumber.parse(row.ingested) ?? today
+                    if day >= minDay { detector.add(fp, key: key(for: row.id), day: day) }
+                }
+            }
         }
         logger.info("dedupe.loaded", metadata: [
             "signatures": "\(signatures.count)", "signed": "\(signed)", "skipped": "\(skipped)",
             "seconds": "\(String(format: "%.3f", Date().timeIntervalSince(started)))",
             "bytes_per_doc": "\(signatures.count == 0 ? 0 : signatures.memoryBytes / signatures.count)",
         ])
+    }
+
+    /// The index key naming how its signatures were made.
+    public static let schemeKey = "dedupe_scheme"
+
+    /// Signatures made another way (another `shingle_words`, or an older scheme) would
+    /// never match new ones: they are dropped, with a warning, and the loop that signs
+    /// articles without a signature remakes them from the archive. An index from before
+    /// the scheme was recorded is taken to match the current settings.
+    static func checkScheme(parameters: DedupeParameters, index: ArchiveIndex, logger: Logger) throws {
+        let scheme = Dedupe.signatureScheme(shingleWords: parameters.shingleWords)
+        let stored = try index.meta(schemeKey)
+        guard stored != scheme else { return }
+        try index.transaction {
+            if let stored {
+                logger.warning("dedupe.scheme_changed", metadata: [
+                    "stored": "\(stored)", "current": "\(scheme)",
+                    "action": "recomputing every signature from the archive",
+                ])
+                try index.clearSignatures()
+            }
+            try index.setMeta(schemeKey, scheme)
+        }
     }
 
     /// The text that is shingled: the body paragraphs, one per line.

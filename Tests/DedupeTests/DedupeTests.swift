@@ -188,6 +188,53 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
         #expect(d2.findDuplicate(d2.fingerprint(text(bases[0])), today: 100) == nil)
     }
 
+    @Test func shortExcerptsAreCaughtThroughTheSecondTier() {
+        var gen = TextGen(seed: 8)
+        let (d, store) = make()
+        var bases: [[String]] = []
+        for k in 0..<300 {
+            let words = gen.words(600)
+            bases.append(words)
+            add(d, store, text(words), key: UInt64(k))
+        }
+        var caught = 0, fromSecondTier = 0
+        let trials = 100
+        for t in 0..<trials {
+            let base = bases[t * 3]
+            let length = 90 + Int(gen.next() % 30)  // 15-20% excerpts: each key shared with p ≈ 0.15-0.2
+            let start = Int(gen.next() % UInt64(600 - length))
+            let fp = d.fingerprint(text(Array(base[start..<(start + length)])))
+            let tiers = d.index.candidateTiers(fp.signature)
+            if !tiers.strong.contains(t * 3) && tiers.weak.contains(t * 3) { fromSecondTier += 1 }
+            if let match = d.findDuplicate(fp, today: 100) {
+                #expect(match.key == UInt64(t * 3))
+                #expect(match.containment >= 0.9)
+                caught += 1
+            }
+        }
+        // One key of 16 is shared with probability 1 − (1 − f)^16 ≈ 0.93-0.97; two keys
+        // (the first tier alone) only ≈ 0.72-0.86.
+        #expect(caught >= 88, "caught \(caught) of \(trials)")
+        #expect(fromSecondTier >= 5, "only \(fromSecondTier) found through the second tier")
+    }
+
+    @Test func secondTierIsOnlyForTextsMuchShorterThanTheStoredOne() {
+        var gen = TextGen(seed: 9)
+        let index = SignatureIndex()
+        var values = [UInt32](repeating: 0, count: 128)
+        for i in 0..<128 { values[i] = UInt32(truncatingIfNeeded: gen.next()) & 0x7fff_ffff }
+        index.insert(Signature(values: values, shingleCount: 600), key: 1, day: 0)
+        // A query sharing exactly one containment key (group 0's minimum) and no band.
+        var query = [UInt32](repeating: 0, count: 128)
+        for i in 0..<128 { query[i] = UInt32(truncatingIfNeeded: gen.next()) & 0x7fff_ffff | 0x4000_0000 }
+        let g0 = (0..<8).min { values[$0] < values[$1] }!
+        query[g0] = values[g0]
+        for i in 0..<8 where i != g0 { query[i] = max(query[i], values[g0] + 1) }
+        #expect(index.candidateTiers(Signature(values: query, shingleCount: 300)) == .init(strong: [], weak: [0]))
+        #expect(index.candidateTiers(Signature(values: query, shingleCount: 301)) == .init(strong: [], weak: []))
+        #expect(index.candidateTiers(Signature(values: query, shingleCount: 0)) == .init(strong: [], weak: []))
+    }
+
     @Test func horizonAgesArticlesOut() {
         var gen = TextGen(seed: 5)
         let words = gen.words(400)
@@ -274,5 +321,43 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
         let near = Signature(values: values, shingleCount: 600)
         bulk.insert(near, key: 9999, day: 0)
         #expect(bulk.candidates(sigs[0]) == [0, 3000])
+    }
+
+    /// The start-up load (table filled on a worker, stored form copied in) gives the
+    /// same candidates as inserting one by one, whether the expected count was right, too
+    /// small or far too large.
+    @Test func bulkLoadFromStoredFormMatchesIncrementalInserts() {
+        var gen = TextGen(seed: 12)
+        var sigs: [Signature] = []
+        let incremental = SignatureIndex()
+        for k in 0..<2600 {
+            var values = [UInt32](repeating: 0, count: 128)
+            for i in 0..<128 { values[i] = UInt32(truncatingIfNeeded: gen.next()) & 0x7fff_ffff }
+            // Families of near-copies so that queries have several candidates.
+            if k % 4 != 0 {
+                values = sigs[k - k % 4].values
+                for _ in 0..<20 { values[Int(gen.next() % 128)] = UInt32(truncatingIfNeeded: gen.next()) & 0x7fff_ffff }
+            }
+            let sig = Signature(values: values, shingleCount: UInt32(100 + gen.next() % 900))
+            sigs.append(sig)
+            incremental.insert(sig, key: UInt64(k), day: k % 50)
+        }
+        for expected in [sigs.count, 1000, 20 * sigs.count] {
+            let bulk = SignatureIndex()
+            bulk.beginBulkLoad(expectedCount: expected)
+            for (k, sig) in sigs.enumerated() {
+                sig.bytes.withUnsafeBytes { _ = bulk.insert(encoded: $0, key: UInt64(k), day: k % 50) }
+            }
+            bulk.finishBulkLoad()
+            #expect(bulk.count == incremental.count)
+            #expect(bulk.memoryBytes / bulk.count <= 1024)
+            for k in stride(from: 0, to: sigs.count, by: 7) {
+                var query = sigs[k].values
+                query[Int(gen.next() % 128)] ^= 1
+                let q = Signature(values: query, shingleCount: sigs[k].shingleCount / 3)
+                #expect(bulk.candidateTiers(q, minDay: 10) == incremental.candidateTiers(q, minDay: 10))
+                #expect(bulk.signature(k) == sigs[k] && bulk.key(k) == UInt64(k))
+            }
+        }
     }
 }

@@ -112,6 +112,29 @@ import WinnowTestSupport
         #expect(out.stderr.contains("signatures=1"))
     }
 
+    @Test func changedShingleSizeRecomputesStoredSignatures() throws {
+        let ws = TestWorkspace()
+        let base = Self.article(seed: 31)
+        let original = write(ws, "original.txt", title: "Floods delay railway", base)
+        let first = try WinnowBinary.run(["ingest", "--config", ws.configPath, original])
+        #expect(first.status == 0, "\(first.stderr)")
+        // Same settings again: nothing to recompute.
+        let again = try WinnowBinary.run(["ingest", "--config", ws.configPath, original])
+        #expect(!again.stderr.contains("dedupe.scheme_changed"))
+
+        // Four-word shingles: the stored three-word signature would never match.
+        let config = try String(contentsOfFile: ws.configPath, encoding: .utf8)
+        try (config + "\n[dedupe]\nshingle_words = 4\n").write(toFile: ws.configPath, atomically: true, encoding: .utf8)
+        var edited = base
+        edited.append("Reporting by a correspondent.")
+        let variant = write(ws, "variant.txt", title: "Floods delay railway again", edited)
+        let out = try WinnowBinary.run(["ingest", "--config", ws.configPath, variant])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stderr.contains("dedupe.scheme_changed"), "\(out.stderr)")
+        #expect(out.stderr.contains("signed=1"), "\(out.stderr)")
+        #expect(json(out.lines.first ?? "")["status"] as? String == "duplicate", "\(out.stdout)")
+    }
+
     @Test func sameInputsGiveSameDecisions() throws {
         var files: [String] = []
         func decisions() throws -> [String] {

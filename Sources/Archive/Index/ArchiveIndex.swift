@@ -40,6 +40,7 @@ public final class ArchiveIndex {
         CREATE TABLE IF NOT EXISTS feeds(
             url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, last_fetch TEXT, last_status INTEGER,
             error_count INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_due TEXT, last_success TEXT);
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS entries(
             feed_url TEXT NOT NULL, entry_key TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
             article_id TEXT, last_error TEXT, first_seen TEXT NOT NULL, PRIMARY KEY(feed_url, entry_key));
@@ -114,13 +115,20 @@ public final class ArchiveIndex {
             .query { try body($0.string(0)!, $0.string(1)!, $0.blob(2) ?? []) }
     }
 
-    /// The same rows without copying: the blob is valid only inside `body` (fast start-up
-    /// rebuild of the LSH tables).
-    public func signatureBlobs(_ body: (_ id: String, _ ingested: String, _ signature: UnsafeRawBufferPointer) throws -> Void) throws {
+    /// The same rows without copying or decoding: `id` and `ingested` are the UTF-8 bytes
+    /// of the text columns and `signature` the blob, all valid only inside `body` (fast
+    /// start-up rebuild of the LSH tables: no String is made per row).
+    public func signatureBlobs(_ body: (_ id: UnsafeRawBufferPointer, _ ingested: UnsafeRawBufferPointer,
+                                        _ signature: UnsafeRawBufferPointer) throws -> Void) throws {
         try db.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid").query { row in
-            let count = Int(sqlite3_column_bytes(row.handle, 2))
-            let pointer = sqlite3_column_blob(row.handle, 2)
-            try body(row.string(0)!, row.string(1)!, UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count))
+            // Text before its length: sqlite3_column_bytes after sqlite3_column_text gives
+            // the UTF-8 length without a conversion.
+            func column(_ i: Int32, text: Bool) -> UnsafeRawBufferPointer {
+                let pointer = text ? UnsafeRawPointer(sqlite3_column_text(row.handle, i)) : sqlite3_column_blob(row.handle, i)
+                let count = Int(sqlite3_column_bytes(row.handle, i))
+                return UnsafeRawBufferPointer(start: pointer, count: pointer == nil ? 0 : count)
+            }
+            try body(column(0, text: true), column(1, text: true), column(2, text: false))
         }
     }
 
@@ -129,6 +137,32 @@ public final class ArchiveIndex {
         var rows: [Row] = []
         try db.prepare("SELECT \(Self.rowColumns) FROM articles WHERE signature IS NULL ORDER BY rowid").query { rows.append(Self.row($0)) }
         return rows
+    }
+
+    /// Drops every stored signature (they were made another way; see `meta`).
+    public func clearSignatures() throws {
+        try db.execute("UPDATE articles SET signature = NULL")
+    }
+
+    // MARK: Settings
+
+    /// A value kept with the index (e.g. `dedupe_scheme`, how the signatures were made).
+    public func meta(_ key: String) throws -> String? {
+        var value: String?
+        try db.prepare("SELECT value FROM meta WHERE key = ?").query([.text(key)]) { value = $0.string(0) }
+        return value
+    }
+
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value")
+            .run([.text(key), .text(value)])
+    }
+
+    /// Number of articles (from the smallest index: no table scan).
+    public func articleCount() throws -> Int {
+        var count = 0
+        try db.prepare("SELECT count(*) FROM articles").query { count = $0.int(0) ?? 0 }
+        return count
     }
 
     /// Number of articles and of those with a signature.

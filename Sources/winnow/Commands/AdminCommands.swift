@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import Dedupe
 import Foundation
 import Pipeline
 import WinnowCore
@@ -52,6 +53,7 @@ struct ReindexCommand: ParsableCommand {
             if tty, done == total || done % 100 == 0 { FileHandle.standardError.write(Data("\rreindex \(done)/\(total)".utf8)) }
         })
         if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        try index.setMeta(ArchiveDedupe.schemeKey, Dedupe.signatureScheme(shingleWords: shingleWords))
         for problem in result.unreadable { printError("winnow: skipped \(problem)") }
         print("indexed \(result.indexed) articles")
     }

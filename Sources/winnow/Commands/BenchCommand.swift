@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import Dedupe
 import Foundation
+import Pipeline
 import WinnowCore
 
 struct BenchCommand: ParsableCommand {
@@ -70,7 +71,7 @@ struct DedupeBench: ParsableCommand {
         var best = Double.infinity
         var decisions: [Int?] = []
         var bytesPerDoc = 0
-        var stats = (candidates: 0, verified: 0, stored: 0)
+        var stats = (candidates: 0, verified: 0, stored: 0, secondTier: 0)
         var firstDecisions: [Int?]?
         for _ in 0..<max(1, repeats) {
             let detector = NearDuplicateDetector(parameters: parameters)
@@ -94,7 +95,7 @@ struct DedupeBench: ParsableCommand {
             _ = rssBefore
             best = min(best, seconds)
             bytesPerDoc = detector.index.memoryBytes / max(1, detector.index.count)
-            stats = (detector.candidatesSeen, detector.exactVerifications, detector.index.count)
+            stats = (detector.candidatesSeen, detector.exactVerifications, detector.index.count, detector.secondTierQueries)
             if let firstDecisions, firstDecisions.map({ $0 ?? -1 }) != decisions.map({ $0 ?? -1 }) {
                 print("NONDETERMINISTIC: decisions differ between runs")
             }
@@ -130,8 +131,9 @@ struct DedupeBench: ParsableCommand {
         }
         print(String(format: "dedupe: %.0f docs/s end to end (best of %d, one core): %.3f s for %d docs",
                      Double(docs.count) / best, max(1, repeats), best, docs.count))
-        print(String(format: "stored %d, duplicates %d, candidates/doc %.2f, exact verifications %d",
-                     stats.stored, docs.count - stats.stored, Double(stats.candidates) / Double(docs.count), stats.verified))
+        print(String(format: "stored %d, duplicates %d, candidates/doc %.2f, exact verifications %d, second-tier queries %d",
+                     stats.stored, docs.count - stats.stored, Double(stats.candidates) / Double(docs.count), stats.verified,
+                     stats.secondTier))
         print("memory: \(bytesPerDoc) bytes per indexed document (signature index: signatures, metadata, LSH tables)")
         if docs.contains(where: { $0.kind != nil }) { quality(docs, decisions: decisions, parameters: parameters) }
     }
@@ -203,6 +205,7 @@ struct RebuildBench: ParsableCommand {
 
     @Option(help: "Number of signatures.") var count = 1_000_000
     @Option(help: "Folder for the temporary index (default: a new folder under /tmp).") var state: String?
+    @Flag(help: "Fill the LSH table on the reading thread instead of a worker (one core).") var oneThread = false
 
     func run() throws {
         let dir = state ?? (NSTemporaryDirectory() + "/winnow-rebuild-\(getpid())")
@@ -239,23 +242,14 @@ struct RebuildBench: ParsableCommand {
         let rssBefore = residentBytes()
         let start = monotonicSeconds()
         let index = try ArchiveIndex(stateDirectory: dir)
-        let counts = try index.signatureCounts()
+        let opened = monotonicSeconds()
         let signatures = SignatureIndex()
-        signatures.beginBulkLoad(expectedCount: counts.articles)
-        try index.signatureBlobs { id, ingested, blob in
-            guard blob.count == Signature.encodedSize else { return }
-            let day = DayNumber.parse(ingested) ?? 0
-            let shingleCount = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 512, as: UInt32.self))
-            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: Dedupe.signatureLength) { values in
-                for i in 0..<Dedupe.signatureLength { values[i] = UInt32(littleEndian: blob.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
-                signatures.insert(UnsafeBufferPointer(values), shingleCount: shingleCount,
-                                  key: ArticleKey.key(id) ?? Hash64.hash(id), day: day)
-            }
-        }
-        let loaded = monotonicSeconds() - start
-        signatures.finishBulkLoad()
+        signatures.bulkLoadOnWorker = !oneThread
+        // The daemon's own loader: the table is filled on a worker thread while rows are read.
+        _ = try SignatureLoader.load(from: index, into: signatures, minDay: Int.min, today: 0) { Hash64.hash($0) }
         let seconds = monotonicSeconds() - start
-        print(String(format: "  of which reading SQLite + copying signatures: %.2f s, building the LSH table: %.2f s", loaded, seconds - loaded))
+        print(String(format: "  of which opening the index: %.2f s", opened - start))
+        print(String(format: "  of which waiting for the table worker after the last row: %.2f s", signatures.lastBulkLoadWaitSeconds))
         let rss = residentBytes() - rssBefore
         print(String(format: "rebuild: %d signatures read from SQLite and indexed in %.2f s (%.0f signatures/s)",
                      signatures.count, seconds, Double(signatures.count) / seconds))
