@@ -1,21 +1,18 @@
 import WinnowCore
 
-/// A document prepared for dedupe: its shingles and signature.
+/// A document prepared for dedupe: its shingle set and signature.
 public struct Fingerprint: Sendable {
-    /// Shingle hashes in text order (repeats kept); `sortedSet()` gives the set.
-    public var shingles: [UInt64]
+    /// Sorted distinct shingle hashes (for exact Jaccard and containment).
+    public var set: [UInt64]
     public var signature: Signature
 
-    public init(shingles: [UInt64], signature: Signature) {
-        self.shingles = shingles
+    public init(set: [UInt64], signature: Signature) {
+        self.set = set
         self.signature = signature
     }
 
     /// Number of distinct shingles.
     public var count: Int { Int(signature.shingleCount) }
-
-    /// Sorted distinct shingle hashes (for exact Jaccard and containment).
-    public func sortedSet() -> [UInt64] { Shingler.distinct(shingles) }
 }
 
 /// A stored document compared with a new one.
@@ -74,8 +71,10 @@ public final class NearDuplicateDetector {
 
     /// Shingles and signature of a body.
     public func fingerprint(_ text: String) -> Fingerprint {
-        let shingles = shingler.shingles(text)
-        return Fingerprint(shingles: shingles, signature: MinHash.signature(shingles))
+        // The set is made once, here: its size is the signature's shingle count, verification
+        // and storage need it sorted, and the MinHash of a set equals that of its repeats.
+        let set = Shingler.distinct(shingler.shingles(text))
+        return Fingerprint(set: set, signature: MinHash.signature(set, distinctCount: set.count))
     }
 
     /// The first day (days since 1970, UTC) still inside the horizon on `today`.
@@ -129,14 +128,12 @@ public final class NearDuplicateDetector {
             let sa = score(comparisons[a]), sb = score(comparisons[b])
             return sa != sb ? sa > sb : comparisons[a].doc < comparisons[b].doc
         }
-        var set: [UInt64]?
         for i in plausible.prefix(verify) {
             // Far above the threshold: the estimate decides (no file read).
             if comparisons[i].estimatedJaccard >= acceptEstimateFrom && verify <= maxVerified { continue }
             guard let stored = storedShingles(comparisons[i].key) else { continue }
             exactVerifications += 1
-            if set == nil { set = fp.sortedSet() }
-            let exact = Similarity.exact(set!, in: stored)
+            let exact = Similarity.exact(fp.set, in: stored)
             comparisons[i].jaccard = exact.jaccard
             comparisons[i].containment = exact.containment
             comparisons[i].exact = true

@@ -252,45 +252,42 @@ public struct Shingler: Sendable {
     public static func distinct(_ hashes: [UInt64]) -> [UInt64] {
         let n = hashes.count
         guard n > 1 else { return hashes }
-        // Hashes are uniform: a counting sort on the top bits leaves ~1 element per bucket,
-        // and an insertion sort finishes the job in about linear time.
+        // Hashes are uniform: a counting sort on the top bits leaves ~1 element per bucket.
         var bits = 1
         while (1 << bits) < n && bits < 16 { bits += 1 }
         let shift = UInt64(64 - bits)
         let buckets = 1 << bits
-        var sorted = [UInt64](repeating: 0, count: n)
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: buckets + 1) { counts in
-            counts.initialize(repeating: 0)
-            hashes.withUnsafeBufferPointer { src in
-                for x in src { counts[Int(truncatingIfNeeded: x &>> shift) + 1] += 1 }
-                for i in 0..<buckets { counts[i + 1] += counts[i] }
-                sorted.withUnsafeMutableBufferPointer { dst in
+        return [UInt64](unsafeUninitializedCapacity: n) { dst, initialized in
+            withUnsafeTemporaryAllocation(of: Int32.self, capacity: buckets + 1) { counts in
+                counts.initialize(repeating: 0)
+                hashes.withUnsafeBufferPointer { src in
+                    for x in src { counts[Int(truncatingIfNeeded: x &>> shift) &+ 1] &+= 1 }
+                    for i in 0..<buckets { counts[i &+ 1] &+= counts[i] }
                     for x in src {
                         let b = Int(truncatingIfNeeded: x &>> shift)
-                        dst[Int(counts[b])] = x
-                        counts[b] += 1
-                    }
-                    for i in 1..<n {
-                        let x = dst[i]
-                        var j = i - 1
-                        while j >= 0 && dst[j] > x {
-                            dst[j + 1] = dst[j]
-                            j -= 1
-                        }
-                        dst[j + 1] = x
+                        (dst.baseAddress! + Int(counts[b])).initialize(to: x)
+                        counts[b] &+= 1
                     }
                 }
             }
-        }
-        var k = 1
-        sorted.withUnsafeMutableBufferPointer { d in
-            for i in 1..<n where d[i] != d[k - 1] {
-                d[k] = d[i]
-                k += 1
+            // Buckets hold about one element each: an insertion sort finishes in about linear time.
+            for i in 1..<n {
+                let x = dst[i]
+                var j = i &- 1
+                while j >= 0 && dst[j] > x {
+                    dst[j &+ 1] = dst[j]
+                    j &-= 1
+                }
+                dst[j &+ 1] = x
             }
+            // Repeats are adjacent now; the tail past `k` is plain integers, left as is.
+            var k = 1
+            for i in 1..<n where dst[i] != dst[k &- 1] {
+                dst[k] = dst[i]
+                k &+= 1
+            }
+            initialized = k
         }
-        sorted.removeLast(n - k)
-        return sorted
     }
 
     /// Normalised words of `text` (for tests and explanations).

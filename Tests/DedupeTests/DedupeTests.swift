@@ -128,7 +128,7 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
 
     func add(_ d: NearDuplicateDetector, _ store: Store, _ body: String, key: UInt64, day: Int = 100) {
         let fp = d.fingerprint(body)
-        store.sets[key] = fp.sortedSet()
+        store.sets[key] = fp.set
         d.add(fp, key: key, day: day)
     }
 
@@ -271,7 +271,7 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
                 let match = d.findDuplicate(fp, today: 0)
                 out.append(match?.key)
                 if match == nil {
-                    store.sets[UInt64(k)] = fp.sortedSet()
+                    store.sets[UInt64(k)] = fp.set
                     d.add(fp, key: UInt64(k), day: 0)
                 }
             }

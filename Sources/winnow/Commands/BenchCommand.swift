@@ -88,7 +88,7 @@ struct DedupeBench: ParsableCommand {
                 } else {
                     decisions.append(nil)
                     detector.add(fp, key: UInt64(storedSets.count), day: 0)
-                    storedSets.append(fp.sortedSet())
+                    storedSets.append(fp.set)
                 }
             }
             let seconds = monotonicSeconds() - start
