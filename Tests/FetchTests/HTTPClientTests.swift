@@ -211,6 +211,34 @@ import WinnowTestSupport
         }
     }
 
+    /// A self-signed certificate for 127.0.0.1, made for these tests only (`openssl req -x509
+    /// -days 36500 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1`).
+    static func fixture(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/" + name).path
+    }
+
+    @Test func verifiesTLSUnlessTheFeedOptsOut() throws {
+        let server = try TLSLoopbackServer(certificate: Self.fixture("loopback-cert.pem"), key: Self.fixture("loopback-key.pem"),
+                                           body: "secure hello")
+        let client = HTTPClient(settings: Self.settings())
+        defer {
+            client.shutdown()
+            server.stop()
+        }
+        // Verified by default: an unknown issuer is a TLS failure, with libcurl's reason.
+        switch client.fetchSync(HTTPRequest(url: server.baseURL + "/feed")) {
+        case .success(let response): Issue.record("self-signed certificate accepted: \(response.status)")
+        case .failure(let error):
+            #expect(error.kind == .tls)
+            #expect(error.message.lowercased().contains("certificate"))
+        }
+        // `insecure_tls = true` on a feed: the same server is read over TLS.
+        let response = try client.fetchSync(HTTPRequest(url: server.baseURL + "/feed", insecureTLS: true)).get()
+        #expect(response.status == 200)
+        #expect(response.body == Array("secure hello".utf8))
+        #expect(response.effectiveURL.hasPrefix("https://127.0.0.1:"))
+    }
+
     @Test func respectsThePerHostCap() throws {
         let concurrent = LockedBox((now: 0, max: 0))
         let server = try LoopbackHTTPServer { @Sendable _ in
