@@ -135,3 +135,15 @@ import WinnowCore
         #expect(doc.paragraphs.count == 1)
     }
 }
+
+@Suite struct UnicodeFormTests {
+    @Test func extractedTextIsNFC() {
+        // "য়" written as one precomposed code point (which NFC decomposes) and "é" as e + combining acute.
+        let html = "<html><body><article><p>\u{09DF} and caf\u{0065}\u{0301} appear in a paragraph long enough to be kept as the body of this page.</p></article></body></html>"
+        let doc = HTMLExtractor.extract(Array(html.utf8), url: nil, charset: nil)
+        let text = doc.paragraphs.joined()
+        #expect(text.unicodeScalars.contains("\u{09BC}"))
+        #expect(text.unicodeScalars.contains("\u{00E9}"))
+        #expect(!text.unicodeScalars.contains("\u{0301}"))
+    }
+}

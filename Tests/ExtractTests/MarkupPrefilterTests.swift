@@ -62,4 +62,14 @@ import Testing
             _ = HTMLExtractor.extract(Array(bytes[..<end]), url: nil, charset: nil)
         }
     }
+
+    @Test func dropsNULBytesThatWouldEndThePageForLibxml2() {
+        let html = "<html><body><img src=x>\0\0\0\n<article><p>The article text after a run of NUL bytes is long enough to be chosen as the body.</p></article></body></html>"
+        #expect(!MarkupPrefilter.filter(Array(html.utf8)).contains(0))
+        let doc = HTMLExtractor.extract(Array(html.utf8), url: nil, charset: nil)
+        #expect(doc.paragraphs == ["The article text after a run of NUL bytes is long enough to be chosen as the body."])
+        // UTF-16 keeps its zero bytes.
+        let utf16: [UInt8] = [0xFF, 0xFE, 0x3C, 0x00, 0x70, 0x00, 0x3E, 0x00]
+        #expect(MarkupPrefilter.filter(utf16, asciiCompatible: false) == utf16)
+    }
 }

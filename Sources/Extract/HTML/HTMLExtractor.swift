@@ -28,7 +28,8 @@ public enum HTMLExtractor {
                 encoding = "UTF-8"
             }
         }
-        let markup = MarkupPrefilter.filter(input)
+        let wide = ["UTF-16", "UTF-32", "UCS-"].contains { encoding.uppercased().hasPrefix($0) }
+        let markup = MarkupPrefilter.filter(input, asciiCompatible: !wide)
         guard !markup.isEmpty else { return ExtractedDocument() } // a page of nothing but a comment
         var page = PageRecorder()
         parse(markup, encoding: encoding, into: &page)
@@ -85,13 +86,13 @@ public enum HTMLExtractor {
 
         if debug { dumpBlocks(walk, selector: selector, container: container, kept: Set(paragraphs)) }
         var document = ExtractedDocument()
-        document.title = title
+        document.title = title.map(UnicodeForm.nfc)
         document.published = resolver.published(visibleDate: filter.dateLine)
         document.author = resolver.author(byline: filter.byline)
         document.site = resolver.site
         document.language = resolver.language ?? LanguageGuess.guess(paragraphs)
         document.url = resolver.canonicalURL
-        document.paragraphs = paragraphs
+        document.paragraphs = paragraphs.map(UnicodeForm.nfc)
         return document
     }
 }

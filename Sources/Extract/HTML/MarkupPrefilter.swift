@@ -12,8 +12,16 @@ import Foundation
 /// inside a tag) is copied unchanged for libxml2 to recover. Encodings that are not
 /// ASCII-compatible (UTF-16) never match and pass through untouched.
 enum MarkupPrefilter {
-    static func filter(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
+    ///
+    /// NUL bytes are dropped too, as browsers ignore them: libxml2 treats one as the end of
+    /// the page, so a stray run of them in a saved page cut off everything after it. UTF-16,
+    /// where they are half of every ASCII character, is passed as `asciiCompatible: false`.
+    static func filter(_ bytes: [UInt8], asciiCompatible: Bool = true) -> [UInt8] {
+        guard asciiCompatible else { return bytes }
+        if bytes.withUnsafeBufferPointer({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) {
+            return filter(bytes.filter { $0 != 0 })
+        }
+        return bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
             guard let base = buffer.baseAddress else { return [] }
             var scan = Scan(p: base, n: buffer.count)
             scan.run()

@@ -38,7 +38,10 @@ public enum Extractor {
             case .success(let s): text = s
             case .failure(let offset): throw InputError("file is not valid UTF-8 text (invalid byte at offset \(offset))")
             }
-            document = TextCleaner.clean(text)
+            var cleaned = TextCleaner.clean(text)
+            cleaned.title = cleaned.title.map(UnicodeForm.nfc)
+            cleaned.paragraphs = cleaned.paragraphs.map(UnicodeForm.nfc)
+            document = cleaned
         }
         if document.paragraphs.isEmpty { throw InputError("no article text found") }
         return document
