@@ -132,15 +132,19 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
         d.add(fp, key: key, day: day)
     }
 
+    /// Stores `count` generated articles of `length` words under keys 0..<count; returns their words.
+    func addArticles(_ d: NearDuplicateDetector, _ store: Store, _ gen: inout TextGen, count: Int, length: Int) -> [[String]] {
+        (0..<count).map { k in
+            let words = gen.words(length)
+            add(d, store, text(words), key: UInt64(k))
+            return words
+        }
+    }
+
     @Test func findsNearDuplicatesAndNotDistinctArticles() {
         var gen = TextGen(seed: 3)
         let (d, store) = make()
-        var bases: [[String]] = []
-        for k in 0..<200 {
-            let words = gen.words(500)
-            bases.append(words)
-            add(d, store, text(words), key: UInt64(k))
-        }
+        let bases = addArticles(d, store, &gen, count: 200, length: 500)
         var found = 0
         for (k, base) in bases.enumerated().prefix(50) {
             var edited = base
@@ -161,12 +165,7 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
     @Test func excerptsAreCaughtByContainment() {
         var gen = TextGen(seed: 4)
         let (d, store) = make()
-        var bases: [[String]] = []
-        for k in 0..<300 {
-            let words = gen.words(600)
-            bases.append(words)
-            add(d, store, text(words), key: UInt64(k))
-        }
+        let bases = addArticles(d, store, &gen, count: 300, length: 600)
         var caught = 0
         let trials = 100
         for t in 0..<trials {
@@ -191,12 +190,7 @@ func exact(_ a: String, _ b: String, k: Int = 3) -> (jaccard: Double, containmen
     @Test func shortExcerptsAreCaughtThroughTheSecondTier() {
         var gen = TextGen(seed: 8)
         let (d, store) = make()
-        var bases: [[String]] = []
-        for k in 0..<300 {
-            let words = gen.words(600)
-            bases.append(words)
-            add(d, store, text(words), key: UInt64(k))
-        }
+        let bases = addArticles(d, store, &gen, count: 300, length: 600)
         var caught = 0, fromSecondTier = 0
         let trials = 100
         for t in 0..<trials {
