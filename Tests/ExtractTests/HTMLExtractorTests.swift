@@ -137,10 +137,10 @@ import WinnowCore
 }
 
 @Suite struct UnicodeFormTests {
-    @Test func extractedTextIsNFC() {
+    @Test func extractedTextIsNFC() throws {
         // "য়" written as one precomposed code point (which NFC decomposes) and "é" as e + combining acute.
         let html = "<html><body><article><p>\u{09DF} and caf\u{0065}\u{0301} appear in a paragraph long enough to be kept as the body of this page.</p></article></body></html>"
-        let doc = HTMLExtractor.extract(Array(html.utf8), url: nil, charset: nil)
+        let doc = try Extractor.extract(Array(html.utf8), kind: .html)
         let text = doc.paragraphs.joined()
         #expect(text.unicodeScalars.contains("\u{09BC}"))
         #expect(text.unicodeScalars.contains("\u{00E9}"))

@@ -165,13 +165,6 @@ public final class ArchiveIndex {
         return count
     }
 
-    /// Number of articles and of those with a signature.
-    public func signatureCounts() throws -> (articles: Int, signed: Int) {
-        var counts = (0, 0)
-        try db.prepare("SELECT count(*), count(signature) FROM articles").query { counts = ($0.int(0) ?? 0, $0.int(1) ?? 0) }
-        return counts
-    }
-
     public func setSignature(id: String, _ signature: [UInt8]) throws {
         try db.prepare("UPDATE articles SET signature = ? WHERE id = ?").run([.blob(signature), .text(id)])
     }

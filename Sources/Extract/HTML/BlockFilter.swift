@@ -5,7 +5,7 @@ import WinnowCore
 /// lines, teaser-run openers ("Related", "Comments"), bare dates and bylines, the title
 /// repeated, duplicates.
 struct BlockFilter {
-    let walk: PageRecorder
+    let page: PageRecorder
     /// Normalized titles (see `normalized`) the body should not repeat.
     let titles: Set<String>
 
@@ -37,8 +37,8 @@ struct BlockFilter {
     /// Short date lines seen while filtering.
     private(set) var dateLine: String?
 
-    init(walk: PageRecorder, titles: Set<String>) {
-        self.walk = walk
+    init(page: PageRecorder, titles: Set<String>) {
+        self.page = page
         self.titles = titles
     }
 
@@ -49,18 +49,18 @@ struct BlockFilter {
         var skipUntilElement: Int32 = -1
         var lower = [UInt8]()
         for (position, i) in candidates.enumerated() {
-            let b = walk.blocks[i]
+            let b = page.blocks[i]
             if b.element < skipUntilElement { continue }
             if b.linkChars * 2 >= b.chars { continue }
-            let bytes = walk.text[Int(b.start)..<Int(b.start + b.length)]
+            let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
             if b.chars <= 60 {
                 let key = Self.normalized(bytes)
                 if Self.openers.contains(key), b.context.contains(.heading) || b.chars <= 30 {
                     // A teaser run opens here: skip to the end of the heading's enclosing block.
-                    let owner = walk.elements[Int(b.element)]
+                    let owner = page.elements[Int(b.element)]
                     var scope = b.element
                     if owner.tag.isHeading || b.context.contains(.heading), owner.parent >= 0 { scope = owner.parent }
-                    skipUntilElement = walk.elements[Int(scope)].end
+                    skipUntilElement = page.elements[Int(scope)].end
                     continue
                 }
                 if titles.contains(key) { continue }

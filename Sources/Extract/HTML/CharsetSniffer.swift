@@ -26,10 +26,10 @@ public enum CharsetSniffer {
     /// `head` is lowercased ASCII.
     static func metaCharset(_ head: [UInt8]) -> String? {
         var i = 0
-        while let meta = find(Array("<meta".utf8), in: head, from: i) {
+        while let meta = find(metaOpen, in: head[...], from: i) {
             let tagEnd = head[meta...].firstIndex(of: 0x3E) ?? head.endIndex
             var search = meta + 5
-            while let at = find(Array("charset=".utf8), in: head[..<tagEnd], from: search) {
+            while let at = find(charsetKey, in: head[..<tagEnd], from: search) {
                 var k = at + 8
                 while k < tagEnd, head[k] == 0x22 || head[k] == 0x27 || head[k] == 0x20 { k += 1 }
                 let start = k
@@ -42,16 +42,14 @@ public enum CharsetSniffer {
         return nil
     }
 
+    private static let metaOpen = Array("<meta".utf8), charsetKey = Array("charset=".utf8)
+
     private static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>, from: Int) -> Int? {
         guard from < hay.endIndex, needle.count <= hay.endIndex - from else { return nil }
         for i in from...(hay.endIndex - needle.count) where hay[i] == needle[0] {
             if hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
         }
         return nil
-    }
-
-    private static func find(_ needle: [UInt8], in hay: [UInt8], from: Int) -> Int? {
-        find(needle, in: hay[...], from: from)
     }
 
     /// WHATWG treats latin1 and ascii labels as windows-1252 and gb2312 as GBK; so do browsers, so we do.

@@ -1,13 +1,13 @@
 import WinnowCore
 
-/// Picks the main-content container from the walk's records and emits its blocks.
+/// Picks the main-content container from the recorded page and emits its blocks.
 ///
 /// Every block gets a weight: positive for prose (non-link text, punctuation), negative
 /// for link lists and for text inside boilerplate regions. Subtree sums of the weights,
 /// nudged by structural cues (`article`, `main`, `articleBody`), pick the container; all
 /// of this is linear in the number of elements and blocks.
 struct ContentSelector {
-    let walk: PageRecorder
+    let page: PageRecorder
     /// Element has a boilerplate mark of its own (hint, furniture tag, comments), after
     /// exempting page-wide wrappers such as `<form>` around everything or `has-sidebar`.
     private(set) var negative: [Bool] = []
@@ -16,17 +16,17 @@ struct ContentSelector {
     private(set) var weight: [Double] = []
     private(set) var score: [Double] = []
 
-    init(walk: PageRecorder) {
-        self.walk = walk
+    init(page: PageRecorder) {
+        self.page = page
         computeScores()
     }
 
     private mutating func computeScores() {
-        let elements = walk.elements
+        let elements = page.elements
         let n = elements.count
         // Good text per subtree, hints ignored: what a wrapper holds decides whether its hint counts.
         var good = [Double](repeating: 0, count: n)
-        for b in walk.blocks where b.linkChars * 2 < b.chars {
+        for b in page.blocks where b.linkChars * 2 < b.chars {
             good[Int(b.element)] += Double(b.chars - b.linkChars)
         }
         for e in stride(from: n - 1, through: 0, by: -1) where elements[e].parent >= 0 { good[Int(elements[e].parent)] += good[e] }
@@ -48,9 +48,9 @@ struct ContentSelector {
             inWeak[e] = weak[e] || (p >= 0 && inWeak[p])
         }
         self.inNegative = inNegative
-        weight = [Double](repeating: 0, count: walk.blocks.count)
+        weight = [Double](repeating: 0, count: page.blocks.count)
         score = [Double](repeating: 0, count: n)
-        for (i, b) in walk.blocks.enumerated() {
+        for (i, b) in page.blocks.enumerated() {
             let chars = Double(b.chars), link = Double(b.linkChars)
             let w: Double
             if inNegative[Int(b.element)] || (inWeak[Int(b.element)] && !Self.isProse(b)) {
@@ -79,7 +79,7 @@ struct ContentSelector {
     func bestContainer() -> Int {
         var best = 0
         var bestScore = -Double.infinity
-        for (e, el) in walk.elements.enumerated() {
+        for (e, el) in page.elements.enumerated() {
             var s = score[e]
             if s > 0 {
                 if el.flags.contains(.articleBody) { s *= 1.25 } else if el.flags.contains(.structural) { s *= 1.15 }
@@ -95,7 +95,7 @@ struct ContentSelector {
     /// (articles split into several boxes), prose owned by the parent between them, and
     /// prose between the page's `h1` and the container (leads kept in a header box).
     func selection(for container: Int) -> [Int] {
-        let elements = walk.elements
+        let elements = page.elements
         var parts = [container]
         let parent = Int(elements[container].parent)
         if parent >= 0, score[container] > 0 {
@@ -107,10 +107,10 @@ struct ContentSelector {
         }
         var result = blocks(in: parts, parentProse: parent >= 0 && !inNegative[parent] ? parent : nil)
         // Lead paragraphs between the first h1 and the selection.
-        if let first = result.first, let h1 = walk.blocks.firstIndex(where: { $0.tag == .h1 }), h1 < first {
+        if let first = result.first, let h1 = page.blocks.firstIndex(where: { $0.tag == .h1 }), h1 < first {
             var leads: [Int] = []
             for i in (h1 + 1)..<first {
-                let b = walk.blocks[i]
+                let b = page.blocks[i]
                 if weight[i] > 0, !inNegative[Int(b.element)], !b.context.contains(.caption) { leads.append(i) }
             }
             result = leads + result
@@ -124,7 +124,7 @@ struct ContentSelector {
     /// Blocks under the disjoint subtrees `parts`, minus boilerplate regions inside them (their
     /// own ancestry was judged by the score), in document order; one pass over the blocks.
     private func blocks(in parts: [Int], parentProse: Int?) -> [Int] {
-        let elements = walk.elements
+        let elements = page.elements
         var inPart = [Bool](repeating: false, count: elements.count)
         var below = [Bool](repeating: false, count: elements.count)
         var belowWeak = [Bool](repeating: false, count: elements.count)
@@ -138,7 +138,7 @@ struct ContentSelector {
             }
         }
         var result: [Int] = []
-        for (i, b) in walk.blocks.enumerated() {
+        for (i, b) in page.blocks.enumerated() {
             let e = Int(b.element)
             if inPart[e] {
                 guard !below[e], !b.context.contains(.caption) else { continue }

@@ -60,22 +60,22 @@ public enum HTMLExtractor {
         page.finish()
     }
 
-    static func assemble(_ walk: PageRecorder, url: String?) -> ExtractedDocument {
-        let resolver = MetadataResolver(raw: walk.metadata, url: url)
-        let firstH1 = walk.blocks.first { $0.tag == .h1 || ($0.context.contains(.heading) && walk.elements[Int($0.element)].tag == .h1) }
-            .map { walk.string($0) }
+    static func assemble(_ page: PageRecorder, url: String?) -> ExtractedDocument {
+        let resolver = MetadataResolver(raw: page.metadata, url: url)
+        let firstH1 = page.blocks.first { $0.tag == .h1 || ($0.context.contains(.heading) && page.elements[Int($0.element)].tag == .h1) }
+            .map { page.string($0) }
         let title = resolver.title(firstHeading: firstH1)
         var titles = Set<String>()
-        for t in [title, firstH1, walk.metadata.meta["og:title"], walk.metadata.title] { if let t { titles.insert(BlockFilter.normalized(t)) } }
+        for t in [title, firstH1, page.metadata.meta["og:title"], page.metadata.title] { if let t { titles.insert(BlockFilter.normalized(t)) } }
 
-        let selector = ContentSelector(walk: walk)
+        let selector = ContentSelector(page: page)
         let container = selector.bestContainer()
-        var filter = BlockFilter(walk: walk, titles: titles)
+        var filter = BlockFilter(page: page, titles: titles)
         var paragraphs = filter.paragraphs(selector.selection(for: container))
         var chars = paragraphs.reduce(0) { $0 + $1.count }
         // Recall rescue: a thin container on a page with more prose elsewhere.
         if chars < 250, container != 0 {
-            var wide = BlockFilter(walk: walk, titles: titles)
+            var wide = BlockFilter(page: page, titles: titles)
             let all = wide.paragraphs(selector.candidateBlocks(in: 0))
             let allChars = all.reduce(0) { $0 + $1.count }
             if allChars > 2 * chars { paragraphs = all; chars = allChars; filter = wide }
@@ -84,15 +84,15 @@ public enum HTMLExtractor {
             paragraphs = body.split(whereSeparator: \.isNewline).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
         }
 
-        if debug { dumpBlocks(walk, selector: selector, container: container, kept: Set(paragraphs)) }
+        if debug { dumpBlocks(page, selector: selector, container: container, kept: Set(paragraphs)) }
         var document = ExtractedDocument()
-        document.title = title.map(UnicodeForm.nfc)
+        document.title = title
         document.published = resolver.published(visibleDate: filter.dateLine)
         document.author = resolver.author(byline: filter.byline)
         document.site = resolver.site
         document.language = resolver.language ?? LanguageGuess.guess(paragraphs)
         document.url = resolver.canonicalURL
-        document.paragraphs = paragraphs.map(UnicodeForm.nfc)
+        document.paragraphs = paragraphs
         return document
     }
 }
@@ -101,17 +101,17 @@ extension HTMLExtractor {
     /// `WINNOW_HTML_DEBUG=1` prints every block with its fate to standard error (tuning aid).
     static let debug = ProcessInfo.processInfo.environment["WINNOW_HTML_DEBUG"] == "1"
 
-    static func dumpBlocks(_ walk: PageRecorder, selector: ContentSelector, container: Int, kept: Set<String>) {
+    static func dumpBlocks(_ page: PageRecorder, selector: ContentSelector, container: Int, kept: Set<String>) {
         let inContainer = Set(selector.selection(for: container))
-        var out = "@@container \(container) tag=\(walk.elements[container].tag) score=\(selector.score[container])\n"
-        for (i, b) in walk.blocks.enumerated() {
-            let text = walk.string(b)
-            let state = kept.contains(text) ? "K" : inContainer.contains(i) ? "F" : (b.element >= container && b.element < walk.elements[container].end) ? "N" : "O"
+        var out = "@@container \(container) tag=\(page.elements[container].tag) score=\(selector.score[container])\n"
+        for (i, b) in page.blocks.enumerated() {
+            let text = page.string(b)
+            let state = kept.contains(text) ? "K" : inContainer.contains(i) ? "F" : (b.element >= container && b.element < page.elements[container].end) ? "N" : "O"
             var neg = ""
             var e = Int(b.element)
             while e >= 0 {
-                if selector.negative[e] { neg = "[\(walk.elements[e].tag) \(walk.debugNames[e])]"; break }
-                e = Int(walk.elements[e].parent)
+                if selector.negative[e] { neg = "[\(page.elements[e].tag) \(page.debugNames[e])]"; break }
+                e = Int(page.elements[e].parent)
             }
             out += "@@\(state) w=\(Int(selector.weight[i])) e=\(b.element) \(b.tag) l=\(b.linkChars)/\(b.chars) \(neg) \(text)\n"
         }

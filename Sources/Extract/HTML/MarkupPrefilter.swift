@@ -9,18 +9,16 @@ import Foundation
 /// The scan follows the HTML tokenizer where it matters: a raw-text body ends at the first
 /// matching end tag, a comment at the first `-->`, a quoted attribute value at its quote.
 /// Anything it cannot read with certainty (unterminated comments, bodies or quotes, a `<`
-/// inside a tag) is copied unchanged for libxml2 to recover. Encodings that are not
-/// ASCII-compatible (UTF-16) never match and pass through untouched.
+/// inside a tag) is copied unchanged for libxml2 to recover.
 enum MarkupPrefilter {
-    ///
-    /// NUL bytes are dropped too, as browsers ignore them: libxml2 treats one as the end of
-    /// the page, so a stray run of them in a saved page cut off everything after it. UTF-16,
-    /// where they are half of every ASCII character, is passed as `asciiCompatible: false`.
+    /// The filtered page. NUL bytes are dropped too, as browsers ignore them: libxml2 treats
+    /// one as the end of the page, so a stray run of them in a saved page cut off everything
+    /// after it. Pages in encodings that are not ASCII-compatible (UTF-16, where NULs are half
+    /// of every ASCII character) pass through untouched with `asciiCompatible: false`.
     static func filter(_ bytes: [UInt8], asciiCompatible: Bool = true) -> [UInt8] {
         guard asciiCompatible else { return bytes }
-        if bytes.withUnsafeBufferPointer({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) {
-            return filter(bytes.filter { $0 != 0 })
-        }
+        let hasNUL = bytes.withUnsafeBufferPointer { buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false }
+        if hasNUL { return filter(bytes.filter { $0 != 0 }) }
         return bytes.withUnsafeBufferPointer { buffer -> [UInt8] in
             guard let base = buffer.baseAddress else { return [] }
             var scan = Scan(p: base, n: buffer.count)

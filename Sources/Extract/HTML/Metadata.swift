@@ -1,7 +1,7 @@
 import Foundation
 import WinnowCore
 
-/// Title, date, author, site, language and canonical URL from what the walk collected:
+/// Title, date, author, site, language and canonical URL from what the recorder collected:
 /// JSON-LD first, then Open Graph / article meta, microdata, `<time>`, the URL, visible text.
 struct MetadataResolver {
     let raw: RawMetadata

@@ -1,7 +1,7 @@
-/// Compact records the single DOM walk produces; scoring and emission work on these
-/// arrays only, never on the libxml2 tree.
+/// Compact records `PageRecorder` makes from the parser's events; scoring and emission
+/// work on these arrays only.
 
-/// What the walk learned about one element.
+/// What the recorder learned about one element.
 struct ElementFlags: OptionSet {
     let rawValue: UInt16
     static let negativeHint = ElementFlags(rawValue: 1 << 0)
@@ -37,7 +37,7 @@ struct BlockContext: OptionSet {
     static let preformatted = BlockContext(rawValue: 1 << 6)
 }
 
-/// One run of text between block boundaries, its bytes in the walk's shared buffer.
+/// One run of text between block boundaries, its bytes in the recorder's shared buffer.
 struct BlockRecord {
     var start: Int32
     var length: Int32

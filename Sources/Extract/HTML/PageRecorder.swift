@@ -39,14 +39,10 @@ struct PageRecorder {
         var start: Int
     }
 
-    private static let attrClass = key("class"), attrID = key("id"), attrRole = key("role"), attrItemprop = key("itemprop")
-    private static let attrHidden = key("hidden"), attrStyle = key("style"), attrName = key("name"), attrProperty = key("property")
-    private static let attrContent = key("content"), attrRel = key("rel"), attrHref = key("href"), attrDatetime = key("datetime")
-    private static let attrType = key("type"), attrLang = key("lang"), attrHTTPEquiv = key("http-equiv")
-
-    private static func key(_ s: String) -> UInt64 {
-        s.utf8CString.withUnsafeBufferPointer { NameKey.of(UnsafeRawPointer($0.baseAddress!)) }
-    }
+    private static let attrClass = NameKey.of("class"), attrID = NameKey.of("id"), attrRole = NameKey.of("role"), attrItemprop = NameKey.of("itemprop")
+    private static let attrHidden = NameKey.of("hidden"), attrStyle = NameKey.of("style"), attrName = NameKey.of("name"), attrProperty = NameKey.of("property")
+    private static let attrContent = NameKey.of("content"), attrRel = NameKey.of("rel"), attrHref = NameKey.of("href"), attrDatetime = NameKey.of("datetime")
+    private static let attrType = NameKey.of("type"), attrLang = NameKey.of("lang"), attrHTTPEquiv = NameKey.of("http-equiv")
 
     typealias Attributes = UnsafeMutablePointer<UnsafePointer<xmlChar>?>
 

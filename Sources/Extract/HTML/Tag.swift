@@ -10,7 +10,7 @@ enum Tag: UInt8 {
     case html, body, p, div, section, article, main, h1, h2, h3, h4, h5, h6, li, ul, ol, dl, dt, dd, blockquote,
          pre, table, tr, td, th, caption, figure, figcaption, header, footer, nav, aside, form, fieldset, address,
          hr, br, center, details, summary, hgroup, menu, dialog, legend
-    // Inline elements the walk looks at.
+    // Inline elements the recorder looks at.
     case a, meta, link, time, img
 
     /// `noscript` is walked: recovering parsers put whole pages inside `<noscript><div></noscript>`.
@@ -41,7 +41,7 @@ enum Tag: UInt8 {
             ("legend", .legend), ("a", .a), ("meta", .meta), ("link", .link), ("time", .time), ("img", .img),
         ]
         var map: [UInt64: Tag] = [:]
-        for (name, tag) in names { name.utf8CString.withUnsafeBufferPointer { map[NameKey.of(UnsafeRawPointer($0.baseAddress!))] = tag } }
+        for (name, tag) in names { map[NameKey.of(name)] = tag }
         return map
     }()
 

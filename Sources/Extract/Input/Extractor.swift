@@ -28,7 +28,7 @@ public enum Extractor {
         if bytes.isEmpty { throw InputError("file is empty") }
         if bytes.count > maxBytes { throw InputError("file is \(bytes.count) bytes, over the limit of \(maxBytes) bytes") }
         if looksBinary(bytes) { throw InputError("file looks binary, not text or HTML") }
-        let document: ExtractedDocument
+        var document: ExtractedDocument
         switch kind {
         case .html:
             document = HTMLExtractor.extract(bytes, url: url, charset: charset)
@@ -38,11 +38,10 @@ public enum Extractor {
             case .success(let s): text = s
             case .failure(let offset): throw InputError("file is not valid UTF-8 text (invalid byte at offset \(offset))")
             }
-            var cleaned = TextCleaner.clean(text)
-            cleaned.title = cleaned.title.map(UnicodeForm.nfc)
-            cleaned.paragraphs = cleaned.paragraphs.map(UnicodeForm.nfc)
-            document = cleaned
+            document = TextCleaner.clean(text)
         }
+        document.title = document.title.map(UnicodeForm.nfc)
+        document.paragraphs = document.paragraphs.map(UnicodeForm.nfc)
         if document.paragraphs.isEmpty { throw InputError("no article text found") }
         return document
     }
