@@ -110,9 +110,8 @@ public final class InboxProcessor {
     }
 
     private func fail(path: String, entry: InboxFolder.Entry, origin: String, reason: String) throws -> IngestResult {
-        try ingestor.index.recordFailure(origin: origin, url: nil, inputHash: nil, reason: reason)
+        try ingestor.recordFailure(origin: origin, reason: reason)
         ingestor.metrics.record(.failed, seconds: 0)
-        logger.warning("failed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
         var result = IngestResult(status: .failed, origin: origin)
         result.error = reason
         try finish(path: path, entry: entry, result: result)

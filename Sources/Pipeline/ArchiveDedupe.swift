@@ -25,27 +25,35 @@ public final class ArchiveDedupe {
         detector.storedShingles = { [unowned self] key in self.storedShingles(key) }
 
         let started = Date()
-        try Self.checkScheme(parameters: parameters, index: index, logger: logger)
+        // A reader's index (`winnow similar`) is never written: signatures it lacks, or
+        // made another way, are computed in memory only.
+        let schemeMatches = index.isReadOnly
+            ? try index.meta(Self.schemeKey).map { $0 == Dedupe.signatureScheme(shingleWords: parameters.shingleWords) } ?? true
+            : try Self.checkScheme(parameters: parameters, index: index, logger: logger)
         let minDay = detector.minDay(today: today)
-        let skipped = try SignatureLoader.load(from: index, into: signatures, minDay: minDay, today: today) { [unowned self] id in
-            self.key(for: id)
-        }.skipped
+        var skipped = 0
+        if schemeMatches {
+            skipped = try SignatureLoader.load(from: index, into: signatures, minDay: minDay, today: today) { [unowned self] id in
+                self.key(for: id)
+            }.skipped
+        }
         // Articles indexed without a signature (older index, or a reindex without one).
         // Written 1,000 to a transaction: after a change of scheme that is every article,
         // and one synchronous commit per row would take hours on a large archive.
         var signed = 0
-        let unsigned = try index.articlesWithoutSignature()
+        let unsigned = schemeMatches ? try index.articlesWithoutSignature() : try index.allArticles()
         for start in stride(from: 0, to: unsigned.count, by: 1000) {
-            try index.transaction {
+            let batch = {
                 for row in unsigned[start..<min(start + 1000, unsigned.count)] {
                     guard let article = try? store.read(row.path) else { continue }
-                    let fp = detector.fingerprint(Self.text(article))
-                    try index.setSignature(id: row.id, fp.signature.bytes)
+                    let fp = self.detector.fingerprint(Self.text(article))
+                    if !index.isReadOnly { try index.setSignature(id: row.id, fp.signature.bytes) }
                     signed += 1
                     let day = DayNumber.parse(row.ingested) ?? today
-                    if day >= minDay { detector.add(fp, key: key(for: row.id), day: day) }
+                    if day >= minDay { self.detector.add(fp, key: self.key(for: row.id), day: day) }
                 }
             }
+            if index.isReadOnly { try batch() } else { try index.transaction(batch) }
         }
         logger.info("dedupe.loaded", metadata: [
             "signatures": "\(signatures.count)", "signed": "\(signed)", "skipped": "\(skipped)",
@@ -61,10 +69,12 @@ public final class ArchiveDedupe {
     /// never match new ones: they are dropped, with a warning, and the loop that signs
     /// articles without a signature remakes them from the archive. An index from before
     /// the scheme was recorded is taken to match the current settings.
-    static func checkScheme(parameters: DedupeParameters, index: ArchiveIndex, logger: Logger) throws {
+    /// Returns true when the stored signatures can be used as they are.
+    @discardableResult
+    static func checkScheme(parameters: DedupeParameters, index: ArchiveIndex, logger: Logger) throws -> Bool {
         let scheme = Dedupe.signatureScheme(shingleWords: parameters.shingleWords)
         let stored = try index.meta(schemeKey)
-        guard stored != scheme else { return }
+        guard stored != scheme else { return true }
         try index.transaction {
             if let stored {
                 logger.warning("dedupe.scheme_changed", metadata: [
@@ -75,6 +85,8 @@ public final class ArchiveDedupe {
             }
             try index.setMeta(schemeKey, scheme)
         }
+        // Cleared signatures are remade by the caller's loop over unsigned articles.
+        return true
     }
 
     /// The text that is shingled: the body paragraphs, one per line.

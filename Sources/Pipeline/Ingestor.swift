@@ -20,12 +20,19 @@ public final class Ingestor {
     /// Outcome counters and timings since start.
     public let metrics = PipelineMetrics()
 
-    /// Opens the archive and index and repairs an index that lags the archive (a crash
-    /// between writing an article and indexing it).
+    /// The writer lock on the state folder, held for the ingestor's life: one writer owns
+    /// the index and the archive.
+    public let writerLock: WriterLock
+
+    /// Takes the writer lock, opens the archive and index, and repairs an index that lags
+    /// the archive (a crash between writing an article and indexing it). Throws
+    /// `WriterLockError` when another process is the writer, and `ArchiveSyncError` when
+    /// the archive looks absent (start-up never prunes most of the index).
     public init(config: Config, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }) throws {
         self.config = config
         self.logger = logger
         self.clock = clock
+        writerLock = try WriterLock.acquire(stateDirectory: config.paths.state)
         store = ArchiveStore(root: config.paths.archive)
         try FileOps.makeDirectory(config.paths.archive)
         index = try ArchiveIndex(stateDirectory: config.paths.state)
@@ -57,15 +64,14 @@ public final class Ingestor {
 
         let document: ExtractedDocument
         do {
-            document = try extract(input)
+            document = try builder.extract(input)
         } catch {
             result.error = error.message
-            try index.recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message, at: clock())
-            logger.warning("failed", metadata: ["origin": "\(input.origin)", "reason": "\(error.message)"])
+            try recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message)
             return result
         }
 
-        let article = makeArticle(document, input: input, inputHash: inputHash)
+        let article = builder.makeArticle(document, input: input, inputHash: inputHash)
         result.title = article.title
         result.published = article.published
 
@@ -85,7 +91,14 @@ public final class Ingestor {
 
         let path = try store.write(article)
         try FaultInjection.point("after-article-write")
-        try index.insert(article, path: path, signature: fingerprint.signature.bytes)
+        do {
+            try index.insert(article, path: path, signature: fingerprint.signature.bytes)
+        } catch {
+            // No file may stay published without its row (a full state disk, say): the
+            // retry would otherwise publish a second copy.
+            store.remove(path)
+            throw error
+        }
         dedupe.add(fingerprint, id: article.id, day: DayNumber.of(secondsSince1970: article.ingested.timeIntervalSince1970))
         result.status = .stored
         result.id = article.id
@@ -98,8 +111,10 @@ public final class Ingestor {
 
     private func recordDuplicate(of id: String, similarity: Double, containment: Double, match: String, article: Article,
                                  input: IngestInput, inputHash: String, result: IngestResult) throws -> IngestResult {
-        try index.recordDuplicate(of: id, similarity: similarity, containment: containment, title: article.title, url: article.url,
-                                  origin: input.origin, inputHash: inputHash, at: clock())
+        let record = DuplicateRecord(duplicateOf: id, similarity: similarity, containment: containment, title: article.title,
+                                     url: article.url, origin: input.origin, inputHash: inputHash, recorded: clock())
+        try store.ledger.append(record)
+        try index.insert(record)
         var result = result
         result.status = .duplicate
         result.duplicateOf = id
@@ -110,6 +125,15 @@ public final class Ingestor {
             "containment": "\(String(format: "%.3f", containment))", "match": "\(match)",
         ])
         return result
+    }
+
+    /// Records that an input failed: in the archive's ledger first (the source of truth),
+    /// then in the index; and logs it.
+    public func recordFailure(origin: String, url: String? = nil, inputHash: String? = nil, reason: String) throws {
+        let record = FailureRecord(origin: origin, url: url, inputHash: inputHash, reason: reason, recorded: clock())
+        try store.ledger.append(record)
+        try index.insert(record)
+        logger.warning("failed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
     }
 
     /// True while the index answers queries (used for watchdog pings).
@@ -138,40 +162,8 @@ public final class Ingestor {
 
     /// The article an input would become (extraction only; nothing is stored).
     public func article(for input: IngestInput) throws(InputError) -> Article {
-        makeArticle(try extract(input), input: input, inputHash: input.inputHash)
+        try builder.article(for: input)
     }
 
-    func extract(_ input: IngestInput) throws(InputError) -> ExtractedDocument {
-        do {
-            return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset,
-                                         maxBytes: config.inbox.maxFileBytes)
-        } catch {
-            if let fallback = input.fallback, !fallback.paragraphs.isEmpty { return fallback }
-            throw error
-        }
-    }
-
-    func makeArticle(_ document: ExtractedDocument, input: IngestInput, inputHash: String) -> Article {
-        var document = document
-        if let fallback = input.fallback {
-            document.title = document.title ?? fallback.title
-            document.published = document.published ?? fallback.published
-            document.author = document.author ?? fallback.author
-        }
-        let title = document.title.map(Whitespace.collapse).flatMap { $0.isEmpty ? nil : $0 }
-            ?? Self.titleFromBody(document.paragraphs)
-        let paragraphs = document.paragraphs.map(Whitespace.collapse).filter { !$0.isEmpty }
-        let url = document.url ?? input.url
-        return Article(
-            id: Article.contentHash(of: paragraphs), title: title, url: url,
-            source: input.sourceName ?? document.site ?? url.flatMap { URL(string: $0)?.host },
-            published: document.published, ingested: clock(), author: document.author, language: document.language,
-            origin: input.origin, inputHash: inputHash, paragraphs: paragraphs)
-    }
-
-    /// A title for an article that has none: the first words of its body.
-    static func titleFromBody(_ paragraphs: [String]) -> String {
-        let words = (paragraphs.first ?? "Untitled").split(separator: " ").prefix(12)
-        return words.joined(separator: " ") + (words.count == 12 ? "…" : "")
-    }
+    var builder: ArticleBuilder { ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, clock: clock) }
 }

@@ -28,11 +28,14 @@ public final class TemporaryDirectory: @unchecked Sendable {
     }
 
     /// Every regular file below `relative`, as paths relative to it, sorted.
+    /// Files under `relative`, sorted; hidden files and folders (the archive's `.winnow/`
+    /// ledger) are left out, as a person browsing the tree would not see them.
     public func files(under relative: String) -> [String] {
         let root = path + "/" + relative
         guard let e = FileManager.default.enumerator(atPath: root) else { return [] }
         var out: [String] = []
         while let item = e.nextObject() as? String {
+            if (item as NSString).lastPathComponent.hasPrefix(".") { e.skipDescendants(); continue }
             var isDir: ObjCBool = false
             if FileManager.default.fileExists(atPath: root + "/" + item, isDirectory: &isDir), !isDir.boolValue { out.append(item) }
         }

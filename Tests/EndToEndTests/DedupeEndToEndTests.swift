@@ -10,24 +10,8 @@ import WinnowTestSupport
         (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
     }
 
-    /// A plain-text article of `paragraphs` deterministic paragraphs.
     static func article(seed: UInt64, paragraphs: Int = 8) -> [String] {
-        let vocabulary = """
-            the minister said talks with officials in the capital would resume next week after a dispute over \
-            border security trade tariffs and the release of prisoners held since last year according to a \
-            statement issued by the foreign office on tuesday evening while opposition leaders called for an \
-            inquiry into spending on the new railway project that has been delayed by floods and strikes
-            """.split(separator: " ").map(String.init)
-        var state = seed
-        func next() -> Int {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Int(truncatingIfNeeded: state >> 33)
-        }
-        return (0..<paragraphs).map { _ in
-            var words = (0..<(55 + next() % 20)).map { _ in vocabulary[next() % vocabulary.count] }
-            words[0] = words[0].capitalized
-            return words.joined(separator: " ") + "."
-        }
+        GeneratedText.article(seed: seed, paragraphs: paragraphs)
     }
 
     func write(_ ws: TestWorkspace, _ name: String, title: String, _ paragraphs: [String]) -> String {

@@ -9,8 +9,13 @@ public struct ArchiveStore: Sendable {
         self.root = root
     }
 
+    /// Duplicate and failure records kept beside the articles.
+    public var ledger: DecisionLedger { DecisionLedger(archiveRoot: root) }
+
     /// Writes a new article file atomically and returns its path relative to the root.
-    /// An existing file is never replaced: a taken slug gets `-2`, `-3`…
+    /// An existing file is never replaced: a taken slug gets `-2`, `-3`… — unless the file
+    /// under that name is this very article from this very input (an earlier attempt whose
+    /// indexing failed or was cut short), which is reused instead of written again.
     public func write(_ article: Article) throws(FileError) -> String {
         let day = article.filingDate.utcDay  // YYYY-MM-DD
         let folder = day.replacingOccurrences(of: "-", with: "/")
@@ -25,9 +30,26 @@ public struct ArchiveStore: Sendable {
                 FileOps.syncDirectory(directory)
                 return folder + "/" + name
             }
+            if isEarlierCopy(of: article, at: folder + "/" + name) {
+                unlink(temp)
+                return folder + "/" + name
+            }
         }
         unlink(temp)
         throw FileError(path: directory + "/" + slug, operation: "name", code: EEXIST)
+    }
+
+    private func isEarlierCopy(of article: Article, at relativePath: String) -> Bool {
+        guard let existing = try? read(relativePath) else { return false }
+        return existing.id == article.id && existing.inputHash == article.inputHash && existing.origin == article.origin
+    }
+
+    /// Unpublishes an article file whose indexing failed, so that no file stays in the
+    /// archive without its index row (and a retry does not add a second copy).
+    public func remove(_ relativePath: String) {
+        let path = root + "/" + relativePath
+        guard unlink(path) == 0 else { return }
+        FileOps.syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
     /// Every article file's relative path, sorted; leftover temp files are removed on the way

@@ -10,15 +10,39 @@ import WinnowCore
 public final class ArchiveIndex {
     public let path: String
     let db: SQLiteDatabase
+    /// True for a reader's connection: no file is created and nothing is written.
+    public let isReadOnly: Bool
 
-    /// Opens (creating if needed) the index in `stateDirectory`.
+    /// The index file in a state folder.
+    public static func file(in stateDirectory: String) -> String { stateDirectory + "/index.sqlite" }
+
+    /// Opens (creating if needed) the index in `stateDirectory`, for the one writer.
     public init(stateDirectory: String) throws {
         try FileOps.makeDirectory(stateDirectory)
-        path = stateDirectory + "/index.sqlite"
+        path = Self.file(in: stateDirectory)
+        isReadOnly = false
         db = try SQLiteDatabase(path: path)
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try db.execute(Self.schema)
+        try prepareFeedTables()  // migrations, so readers find every column
     }
+
+    private init(readingAt path: String) throws {
+        self.path = path
+        isReadOnly = true
+        db = try SQLiteDatabase(path: path, readOnly: true)
+    }
+
+    /// Opens the index for reading only (status, feeds, similar, `reindex --check`): it
+    /// creates nothing, repairs nothing and cannot write. Nil when there is no index yet.
+    public static func openForReading(stateDirectory: String) throws -> ArchiveIndex? {
+        let path = file(in: stateDirectory)
+        guard access(path, F_OK) == 0 else { return nil }
+        return try ArchiveIndex(readingAt: path)
+    }
+
+    /// SQLite's integrity check of the file: nil when sound, else what is wrong.
+    public func integrityProblems() -> String? { db.integrityProblems() }
 
     static let schema = """
         CREATE TABLE IF NOT EXISTS articles(
@@ -171,18 +195,39 @@ public final class ArchiveIndex {
 
     // MARK: Decisions
 
-    public func recordDuplicate(of id: String, similarity: Double, containment: Double, title: String?, url: String?,
-                                origin: String, inputHash: String?, at date: Date = Date()) throws {
+    /// Indexes a duplicate decision (already in the archive's ledger).
+    public func insert(_ record: DuplicateRecord) throws {
         try db.prepare("""
             INSERT INTO duplicates(duplicate_of, similarity, containment, title, url, origin, input_hash, recorded)
             VALUES(?,?,?,?,?,?,?,?)
-            """).run([.text(id), .real(similarity), .real(containment), SQLiteValue(title), SQLiteValue(url), .text(origin),
-                      SQLiteValue(inputHash), .text(date.rfc3339)])
+            """).run([.text(record.duplicateOf), .real(record.similarity), .real(record.containment), SQLiteValue(record.title),
+                      SQLiteValue(record.url), .text(record.origin), SQLiteValue(record.inputHash), .text(record.recorded.rfc3339)])
     }
 
-    public func recordFailure(origin: String, url: String?, inputHash: String?, reason: String, at date: Date = Date()) throws {
+    /// Indexes a failure (already in the archive's ledger).
+    public func insert(_ record: FailureRecord) throws {
         try db.prepare("INSERT INTO failures(origin, url, input_hash, reason, recorded) VALUES(?,?,?,?,?)")
-            .run([.text(origin), SQLiteValue(url), SQLiteValue(inputHash), .text(reason), .text(date.rfc3339)])
+            .run([.text(record.origin), SQLiteValue(record.url), SQLiteValue(record.inputHash), .text(record.reason),
+                  .text(record.recorded.rfc3339)])
+    }
+
+    /// Every duplicate and failure record, in the order recorded (for `reindex --check`).
+    public func decisions() throws -> (duplicates: [DuplicateRecord], failures: [FailureRecord]) {
+        var duplicates: [DuplicateRecord] = []
+        var failures: [FailureRecord] = []
+        try db.prepare("""
+            SELECT duplicate_of, similarity, containment, title, url, origin, input_hash, recorded FROM duplicates ORDER BY seq
+            """).query { r in
+            duplicates.append(DuplicateRecord(
+                duplicateOf: r.string(0) ?? "", similarity: r.double(1) ?? 0, containment: r.double(2) ?? 0, title: r.string(3),
+                url: r.string(4), origin: r.string(5) ?? "", inputHash: r.string(6),
+                recorded: r.string(7).flatMap(DateParser.parse) ?? Date(timeIntervalSince1970: 0)))
+        }
+        try db.prepare("SELECT origin, url, input_hash, reason, recorded FROM failures ORDER BY seq").query { r in
+            failures.append(FailureRecord(origin: r.string(0) ?? "", url: r.string(1), inputHash: r.string(2), reason: r.string(3) ?? "",
+                                          recorded: r.string(4).flatMap(DateParser.parse) ?? Date(timeIntervalSince1970: 0)))
+        }
+        return (duplicates, failures)
     }
 
     /// What was already decided for an input, used to finish interrupted work exactly once.
@@ -232,6 +277,7 @@ public final class ArchiveIndex {
         public var articlesToday = 0
         public var duplicatesToday = 0
         public var failuresToday = 0
+        public init() {}
     }
 
     public func counts(today: String = Date().utcDay) throws -> Counts {

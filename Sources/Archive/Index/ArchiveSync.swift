@@ -1,6 +1,18 @@
 import Foundation
 import WinnowCore
 
+/// Start-up found most of the index's articles missing from the archive: more likely an
+/// unmounted or emptied archive folder than a person deleting files, so nothing is pruned.
+public struct ArchiveSyncError: Error, CustomStringConvertible, Sendable {
+    public var archive: String
+    public var missing: Int
+    public var indexed: Int
+    public var description: String {
+        "\(missing) of \(indexed) indexed articles are missing from \(archive) (is it mounted?); "
+            + "refusing to drop them from the index at start-up. If the files are really gone, run `winnow reindex`"
+    }
+}
+
 /// Keeps the index in step with the archive tree, which is the source of truth.
 public struct ArchiveSync {
     public let store: ArchiveStore
@@ -17,13 +29,23 @@ public struct ArchiveSync {
         public var missingFromIndex: [String] = []
         /// Index rows whose file is gone.
         public var missingFromArchive: [String] = []
+        /// Files whose content no longer matches their index row (edited by hand), with what differs.
+        public var changed: [String] = []
+        /// Duplicate and failure records: in the archive's ledger vs in the index.
+        public var ledgerDuplicates = 0, indexedDuplicates = 0
+        public var ledgerFailures = 0, indexedFailures = 0
         /// Files that could not be read as articles, with the reason.
         public var unreadable: [String] = []
-        public var isClean: Bool { missingFromIndex.isEmpty && missingFromArchive.isEmpty }
+        public var isClean: Bool {
+            missingFromIndex.isEmpty && missingFromArchive.isEmpty && changed.isEmpty
+                && ledgerDuplicates == indexedDuplicates && ledgerFailures == indexedFailures
+        }
     }
 
-    public func compare() throws -> Report {
-        let files = store.allArticlePaths()
+    /// The list of files against the list of rows (cheap: no file is read). A reader
+    /// passes `removeTemporaries: false` so that comparing changes nothing.
+    public func compare(removeTemporaries: Bool = true) throws -> Report {
+        let files = store.allArticlePaths(removeTemporaries: removeTemporaries)
         let indexed = try index.articlePaths()
         var report = Report()
         report.missingFromIndex = files.filter { !indexed.contains($0) }
@@ -32,11 +54,55 @@ public struct ArchiveSync {
         return report
     }
 
+    /// `compare()` plus every file read and checked against its row (id, title, body
+    /// hash, dates, URL, origin), and the ledger's records against the index's.
+    public func compareContent() throws -> Report {
+        var report = try compare(removeTemporaries: false)
+        let rows = Dictionary(try index.allArticles().map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        let missing = Set(report.missingFromIndex)
+        for path in store.allArticlePaths(removeTemporaries: false) where !missing.contains(path) {
+            guard let row = rows[path] else { continue }
+            let article: Article
+            do { article = try store.read(path) } catch {
+                report.unreadable.append("\(path): \(error.message)")
+                report.changed.append("\(path): unreadable")
+                continue
+            }
+            var differences: [String] = []
+            if article.id != row.id { differences.append("id") }
+            if article.title != row.title { differences.append("title") }
+            if article.contentHash != row.contentHash { differences.append("body") }
+            if article.published?.rfc3339 != row.published { differences.append("published") }
+            if article.ingested.rfc3339 != row.ingested { differences.append("ingested") }
+            if article.url != row.url { differences.append("url") }
+            if article.origin != row.origin { differences.append("origin") }
+            if !differences.isEmpty { report.changed.append("\(path): \(differences.joined(separator: ", ")) differ") }
+        }
+        let ledger = store.ledger.records()
+        let decisions = try index.decisions()
+        report.ledgerDuplicates = ledger.duplicates.count
+        report.ledgerFailures = ledger.failures.count
+        report.indexedDuplicates = decisions.duplicates.count
+        report.indexedFailures = decisions.failures.count
+        return report
+    }
+
     /// Indexes orphaned files and drops rows of deleted files; returns what was done.
     /// `signature` computes a dedupe signature for an article being (re)indexed.
+    ///
+    /// Refuses (throws `ArchiveSyncError`, changing nothing) to drop every row, or more
+    /// than `maxPruneShare` of them (at least 5 rows are always allowed): an unmounted
+    /// archive must not empty the index. `winnow reindex` is the explicit way.
     @discardableResult
-    public func repair(signature: (Article) -> [UInt8]? = { _ in nil }) throws -> Report {
+    public func repair(signature: (Article) -> [UInt8]? = { _ in nil }, maxPruneShare: Double = 0.1) throws -> Report {
         var report = try compare()
+        let pruning = report.missingFromArchive.count
+        if pruning > 0 {
+            let indexed = try index.articleCount()
+            if pruning >= indexed || pruning > max(5, Int(Double(indexed) * maxPruneShare)) {
+                throw ArchiveSyncError(archive: store.root, missing: pruning, indexed: indexed)
+            }
+        }
         var unreadable: [String] = []
         try index.transaction {
             for path in report.missingFromArchive { try index.removeArticle(path: path) }
@@ -57,29 +123,43 @@ public struct ArchiveSync {
         return report
     }
 
-    /// Rebuilds the article table from the files alone; returns the number indexed.
+    /// What `rebuild` did.
+    public struct Rebuilt: Sendable {
+        public var indexed = 0
+        public var duplicates = 0
+        public var failures = 0
+        public var unreadable: [String] = []
+    }
+
+    /// Rebuilds the article, duplicate and failure tables from the archive alone (the
+    /// files and the ledger), in one transaction.
     @discardableResult
-    public func rebuild(signature: (Article) -> [UInt8]? = { _ in nil }, progress: (Int, Int) -> Void = { _, _ in }) throws -> (indexed: Int, unreadable: [String]) {
+    public func rebuild(signature: (Article) -> [UInt8]? = { _ in nil }, progress: (Int, Int) -> Void = { _, _ in }) throws -> Rebuilt {
         let files = store.allArticlePaths()
-        var unreadable: [String] = []
-        var count = 0
+        let ledger = store.ledger.records()
+        var result = Rebuilt()
         try index.transaction {
-            try index.database.execute("DELETE FROM articles")
+            try index.database.execute("DELETE FROM articles; DELETE FROM duplicates; DELETE FROM failures;")
             for (i, path) in files.enumerated() {
                 progress(i + 1, files.count)
                 do {
                     let article = try store.read(path)
                     if try index.article(id: article.id) != nil {
-                        unreadable.append("\(path): id \(article.id) is already indexed for another file")
+                        result.unreadable.append("\(path): id \(article.id) is already indexed for another file")
                         continue
                     }
                     try index.insert(article, path: path, signature: signature(article))
-                    count += 1
+                    result.indexed += 1
                 } catch let error as InputError {
-                    unreadable.append("\(path): \(error.message)")
+                    result.unreadable.append("\(path): \(error.message)")
                 }
             }
+            for record in ledger.duplicates { try index.insert(record) }
+            for record in ledger.failures { try index.insert(record) }
         }
-        return (count, unreadable)
+        result.duplicates = ledger.duplicates.count
+        result.failures = ledger.failures.count
+        if ledger.unreadable > 0 { result.unreadable.append("\(store.ledger.folder): \(ledger.unreadable) unreadable ledger lines skipped") }
+        return result
     }
 }

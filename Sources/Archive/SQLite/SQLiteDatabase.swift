@@ -12,10 +12,20 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
 public final class SQLiteDatabase {
     let handle: OpaquePointer
 
-    public init(path: String) throws(SQLiteError) {
+    /// Opens `path`; `readOnly` never creates the file and refuses every write
+    /// (`query_only`), so a reader cannot change what the writer owns.
+    public init(path: String, readOnly: Bool = false) throws(SQLiteError) {
         var db: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        // A reader still opens read-write (without CREATE) when it can: a WAL database's
+        // last connection then checkpoints and removes its -wal/-shm files on close,
+        // instead of leaving them behind; `query_only` keeps it from writing data.
+        let flags = readOnly ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        var rc = sqlite3_open_v2(path, &db, flags, nil)
+        if readOnly, rc != SQLITE_OK, access(path, F_OK) == 0 {
+            if let db { sqlite3_close(db) }
+            db = nil
+            rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        }
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             if let db { sqlite3_close(db) }
@@ -23,6 +33,18 @@ public final class SQLiteDatabase {
         }
         handle = db
         sqlite3_busy_timeout(db, 5000)
+        if readOnly { try execute("PRAGMA query_only=1") }
+    }
+
+    /// SQLite's own integrity check: nil when the file is sound, else its first complaints.
+    public func integrityProblems(limit: Int = 5) -> String? {
+        var problems: [String] = []
+        do {
+            try prepare("PRAGMA integrity_check(\(limit))").query { problems.append($0.string(0) ?? "") }
+        } catch {
+            return "\(error)"
+        }
+        return problems == ["ok"] ? nil : problems.joined(separator: "; ")
     }
 
     deinit { sqlite3_close_v2(handle) }

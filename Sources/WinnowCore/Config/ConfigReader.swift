@@ -6,6 +6,31 @@ import Logging
 struct ConfigReader {
     var problems: [ConfigError.Problem] = []
 
+    /// The inbox drains every file under it, and the archive and state folders hold live
+    /// files: none of the three may contain another, or be the same folder, once symlinks
+    /// and `..` are resolved.
+    mutating func checkOverlap(_ paths: Config.Paths, table: TOMLTable?) {
+        let named = [("paths.inbox", paths.inbox), ("paths.archive", paths.archive), ("paths.state", paths.state)]
+            .filter { !$0.1.isEmpty }
+            .map { ($0.0, $0.1, PathResolution.resolve($0.1)) }
+        for (i, a) in named.enumerated() {
+            for b in named[(i + 1)...] {
+                let message: String
+                if a.2 == b.2 {
+                    message = "is the same folder as \(b.0) (\(b.2)); inbox, archive and state must be separate folders"
+                } else if b.2.hasPrefix(a.2 == "/" ? "/" : a.2 + "/") {
+                    message = "(\(a.2)) contains \(b.0) (\(b.2)); inbox, archive and state must not contain one another"
+                } else if a.2.hasPrefix(b.2 == "/" ? "/" : b.2 + "/") {
+                    message = "(\(a.2)) is inside \(b.0) (\(b.2)); inbox, archive and state must not contain one another"
+                } else {
+                    continue
+                }
+                let key = String(a.0.dropFirst("paths.".count))
+                problem(table?[key]?.line ?? table?.line ?? 0, a.0, message)
+            }
+        }
+    }
+
     mutating func read(_ root: TOMLTable, baseDirectory: String, file: String) -> Config? {
         var config = Config(archive: "", inbox: "", state: "")
         config.source = file
@@ -24,6 +49,7 @@ struct ConfigReader {
         config.paths.inbox = path("inbox", "/var/lib/winnow/inbox")
         config.paths.state = path("state", "/var/lib/winnow/state")
         unknownKeys(paths, "paths", ["archive", "inbox", "state"])
+        checkOverlap(config.paths, table: paths)
 
         let log = table(root, "log")
         if let level = string(log, "log", "level") {

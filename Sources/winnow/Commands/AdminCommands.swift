@@ -26,8 +26,13 @@ struct CheckConfigCommand: ParsableCommand {
 struct ReindexCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reindex",
-        abstract: "Rebuild the SQLite index from the archive files alone.",
-        discussion: "With --check, only compare: exit 0 when the index matches the archive, 1 otherwise.")
+        abstract: "Rebuild the SQLite index from the archive alone (article files and the duplicate/failure ledger).",
+        discussion: """
+            A damaged index is moved aside as index.sqlite.corrupt-<time> first. Refused while another \
+            winnow (the daemon) is the writer. With --check, only compare, read-only: SQLite's integrity \
+            check, then every article file against its row and the ledger against the index; exit 0 when \
+            they match, 1 otherwise.
+            """)
 
     @OptionGroup var options: GlobalOptions
 
@@ -36,26 +41,79 @@ struct ReindexCommand: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
+        if check { return try runCheck(config) }
+        let lock = try takeWriterLock(config)
+        defer { withExtendedLifetime(lock) {} }
+        let (index, movedAside) = try ArchiveIndex.openForRebuild(stateDirectory: config.paths.state)
+        if let movedAside { printError("winnow: the index was damaged; moved it aside as \(movedAside)") }
         let store = ArchiveStore(root: config.paths.archive)
-        let index = try ArchiveIndex(stateDirectory: config.paths.state)
-        let sync = ArchiveSync(store: store, index: index)
-        if check {
-            let report = try sync.compare()
-            for path in report.missingFromIndex { print("not indexed: \(path)") }
-            for path in report.missingFromArchive { print("file missing: \(path)") }
-            print(report.isClean ? "index matches archive" : "index differs from archive")
-            if !report.isClean { throw ExitCode(1) }
-            return
-        }
-        let tty = isatty(2) == 1
+        let progress = Progress(label: "reindex")
         let shingleWords = config.dedupe.shingleWords
-        let result = try sync.rebuild(signature: { ArchiveDedupe.signatureBytes($0, shingleWords: shingleWords) }, progress: { done, total in
-            if tty, done == total || done % 100 == 0 { FileHandle.standardError.write(Data("\rreindex \(done)/\(total)".utf8)) }
-        })
-        if tty { FileHandle.standardError.write(Data("\n".utf8)) }
+        let result = try ArchiveSync(store: store, index: index).rebuild(
+            signature: { ArchiveDedupe.signatureBytes($0, shingleWords: shingleWords) }, progress: progress.update)
+        progress.finish()
         try index.setMeta(ArchiveDedupe.schemeKey, Dedupe.signatureScheme(shingleWords: shingleWords))
         for problem in result.unreadable { printError("winnow: skipped \(problem)") }
-        print("indexed \(result.indexed) articles")
+        print("indexed \(result.indexed) articles, \(result.duplicates) duplicate records, \(result.failures) failure records")
+    }
+
+    private func runCheck(_ config: Config) throws {
+        let store = ArchiveStore(root: config.paths.archive)
+        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else {
+            let files = store.allArticlePaths(removeTemporaries: false).count
+            print(files == 0 ? "index matches archive (both empty)" : "no index at \(ArchiveIndex.file(in: config.paths.state)); \(files) article files")
+            if files > 0 { throw ExitCode(1) }
+            return
+        }
+        if let problem = index.integrityProblems() {
+            print("index is damaged: \(problem)")
+            print("index differs from archive (run `winnow reindex` to rebuild it)")
+            throw ExitCode(1)
+        }
+        let report = try ArchiveSync(store: store, index: index).compareContent()
+        for path in report.missingFromIndex { print("not indexed: \(path)") }
+        for path in report.missingFromArchive { print("file missing: \(path)") }
+        for change in report.changed { print("changed: \(change)") }
+        if report.ledgerDuplicates != report.indexedDuplicates {
+            print("duplicate records: \(report.ledgerDuplicates) in the archive's ledger, \(report.indexedDuplicates) in the index")
+        }
+        if report.ledgerFailures != report.indexedFailures {
+            print("failure records: \(report.ledgerFailures) in the archive's ledger, \(report.indexedFailures) in the index")
+        }
+        print(report.isClean ? "index matches archive" : "index differs from archive")
+        if !report.isClean { throw ExitCode(1) }
+    }
+}
+
+/// Takes the writer lock for a command that changes the index or archive; another writer
+/// (the daemon, say) makes it exit 1 with the holder's pid.
+func takeWriterLock(_ config: Config) throws -> WriterLock {
+    do {
+        return try WriterLock.acquire(stateDirectory: config.paths.state)
+    } catch {
+        printError("winnow: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// A progress line on standard error, only when it is a terminal.
+final class Progress {
+    let label: String
+    let enabled = isatty(2) == 1
+    private var last = 0.0
+
+    init(label: String) { self.label = label }
+
+    func update(_ done: Int, _ total: Int) {
+        guard enabled else { return }
+        let now = Date().timeIntervalSince1970
+        guard done == total || now - last >= 0.1 else { return }
+        last = now
+        FileHandle.standardError.write(Data("\r\(label) \(done)/\(total)".utf8))
+    }
+
+    func finish() {
+        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
     }
 }
 

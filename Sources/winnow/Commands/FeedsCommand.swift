@@ -18,10 +18,10 @@ struct FeedsCommand: ParsableCommand {
 }
 
 /// The config's feeds plus the imported ones, with their stored state.
+/// Read-only: a missing index means no feed has been polled or imported yet.
 func loadFeedTable(_ config: Config) throws -> [(source: FeedSource, record: FeedRecord)] {
-    let index = try ArchiveIndex(stateDirectory: config.paths.state)
-    try index.prepareFeedTables()
-    let records = Dictionary(try index.feedRecords().map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+    let stored = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)?.feedRecords() ?? []
+    let records = Dictionary(stored.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
     var sources: [String: FeedSource] = [:]
     for record in records.values where record.imported {
         sources[record.url] = FeedSource(url: record.url, name: record.title, imported: true)
@@ -80,6 +80,9 @@ struct FeedsImport: ParsableCommand {
             printError("\(file): \(error.message)")
             throw ExitCode(1)
         }
+        // A writer: refused while the daemon (or another writer) holds the state folder.
+        let lock = try takeWriterLock(config)
+        defer { withExtendedLifetime(lock) {} }
         let index = try ArchiveIndex(stateDirectory: config.paths.state)
         try index.prepareFeedTables()
         var added = 0

@@ -24,6 +24,9 @@ struct IngestCommand: ParsableCommand {
         let ingestor: Ingestor
         do {
             ingestor = try Ingestor(config: config, logger: logger)
+        } catch let error as WriterLockError {
+            printError("winnow: \(error)")
+            throw ExitCode(1)
         } catch {
             printError("winnow: cannot open the archive: \(error)")
             throw ExitCode(1)
@@ -44,7 +47,7 @@ struct IngestCommand: ParsableCommand {
     private func ingest(_ file: String, ingestor: Ingestor, maxBytes: Int) throws -> IngestResult {
         let origin = URL(fileURLWithPath: file).standardizedFileURL.path
         func failure(_ reason: String) throws -> IngestResult {
-            try ingestor.index.recordFailure(origin: origin, url: nil, inputHash: nil, reason: reason)
+            try ingestor.recordFailure(origin: origin, reason: reason)
             var result = IngestResult(status: .failed, origin: origin)
             result.error = reason
             return result

@@ -36,14 +36,22 @@ struct SimilarCommand: ParsableCommand {
             printError("winnow: \(error)")
             throw ExitCode(1)
         }
-        let ingestor = try Ingestor(config: config, logger: logger)
         let article: Article
-        do { article = try ingestor.article(for: IngestInput(bytes: bytes, kind: kind, origin: file)) } catch {
+        do {
+            article = try ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes).article(for: IngestInput(bytes: bytes, kind: kind, origin: file))
+        } catch {
             printError("winnow: \(file): \(error.message)")
             throw ExitCode(1)
         }
-        let detector = ingestor.dedupe.detector
-        let fp = ingestor.dedupe.fingerprint(article)
+        // A reader: the index is opened read-only, never created, repaired or pruned.
+        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else { return }
+        let store = ArchiveStore(root: config.paths.archive)
+        var quiet = logger
+        quiet.logLevel = .warning
+        let dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
+                                       today: DayNumber.of(secondsSince1970: Date().timeIntervalSince1970), logger: quiet)
+        let detector = dedupe.detector
+        let fp = dedupe.fingerprint(article)
         let all = Array(0..<detector.index.count)
         let verify = max(limit * 2, 20)
         // Verify the best estimates exactly, whatever the thresholds.
@@ -54,8 +62,8 @@ struct SimilarCommand: ParsableCommand {
         detector.verifyJaccardFrom = saved.0
         detector.verifyContainmentFrom = saved.1
         for c in ranked.prefix(limit) {
-            let id = ingestor.dedupe.id(for: c.key)
-            let row = try ingestor.index.article(id: id)
+            let id = dedupe.id(for: c.key)
+            let row = try index.article(id: id)
             var line = JSONLine()
             line.add("id", id)
             line.add("path", row?.path)

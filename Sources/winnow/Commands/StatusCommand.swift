@@ -15,8 +15,8 @@ struct StatusCommand: ParsableCommand {
 
     func run() throws {
         let (config, _) = try options.load()
-        let index = try ArchiveIndex(stateDirectory: config.paths.state)
-        let counts = try index.counts()
+        // A reader: no index yet means nothing stored yet, and nothing is created.
+        let counts = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)?.counts() ?? ArchiveIndex.Counts()
         var lines: [String] = []
         if let status = DaemonStatus.read(state: config.paths.state), status.isRunning {
             let uptime = DateParser.parse(status.started).map { Int(Date().timeIntervalSince($0)) } ?? 0

@@ -1,0 +1,156 @@
+import Foundation
+import WinnowCore
+
+/// A near- or exact-duplicate decision: an input that was not stored because `duplicateOf`
+/// already carries its story.
+public struct DuplicateRecord: Sendable, Equatable {
+    public var duplicateOf: String
+    public var similarity: Double
+    public var containment: Double
+    public var title: String?
+    public var url: String?
+    public var origin: String
+    public var inputHash: String?
+    public var recorded: Date
+
+    public init(duplicateOf: String, similarity: Double, containment: Double, title: String?, url: String?,
+                origin: String, inputHash: String?, recorded: Date) {
+        self.duplicateOf = duplicateOf
+        self.similarity = similarity
+        self.containment = containment
+        self.title = title
+        self.url = url
+        self.origin = origin
+        self.inputHash = inputHash
+        self.recorded = recorded
+    }
+}
+
+/// An input that could not become an article, with the reason.
+public struct FailureRecord: Sendable, Equatable {
+    public var origin: String
+    public var url: String?
+    public var inputHash: String?
+    public var reason: String
+    public var recorded: Date
+
+    public init(origin: String, url: String?, inputHash: String?, reason: String, recorded: Date) {
+        self.origin = origin
+        self.url = url
+        self.inputHash = inputHash
+        self.reason = reason
+        self.recorded = recorded
+    }
+}
+
+/// Duplicate and failure decisions kept in the archive beside the articles, so that the
+/// archive alone rebuilds the whole index (`winnow reindex`).
+///
+/// Append-only JSON lines under `<archive>/.winnow/`, one file per kind and month
+/// (`duplicates-2026-12.jsonl`, `failures-2026-12.jsonl`); the dot folder keeps them out of
+/// the dated tree a person browses. Each record is appended with one `write` and
+/// `fdatasync`ed before the index hears of it. A line torn by a crash is skipped on reading,
+/// and the next append starts on a fresh line.
+public struct DecisionLedger: Sendable {
+    public let folder: String
+
+    public init(archiveRoot: String) {
+        folder = archiveRoot + "/.winnow"
+    }
+
+    public func append(_ record: DuplicateRecord) throws(FileError) {
+        var line = Line()
+        line.add("duplicate_of", record.duplicateOf)
+        line.add("similarity", record.similarity)
+        line.add("containment", record.containment)
+        line.add("title", record.title)
+        line.add("url", record.url)
+        line.add("origin", record.origin)
+        line.add("input_hash", record.inputHash)
+        line.add("recorded", record.recorded.rfc3339)
+        try append(line.text, to: "duplicates", recorded: record.recorded)
+    }
+
+    public func append(_ record: FailureRecord) throws(FileError) {
+        var line = Line()
+        line.add("origin", record.origin)
+        line.add("url", record.url)
+        line.add("input_hash", record.inputHash)
+        line.add("reason", record.reason)
+        line.add("recorded", record.recorded.rfc3339)
+        try append(line.text, to: "failures", recorded: record.recorded)
+    }
+
+    /// Every readable record, in file then line order (months ascending); `unreadable`
+    /// counts torn or foreign lines that were skipped.
+    public func records() -> (duplicates: [DuplicateRecord], failures: [FailureRecord], unreadable: Int) {
+        var duplicates: [DuplicateRecord] = []
+        var failures: [FailureRecord] = []
+        var unreadable = 0
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        for name in names {
+            guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
+            for raw in data.split(separator: UInt8(ascii: "\n")) where !raw.isEmpty {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
+                      let recorded = (object["recorded"] as? String).flatMap(DateParser.parse),
+                      let origin = object["origin"] as? String else {
+                    unreadable += 1
+                    continue
+                }
+                if name.hasPrefix("duplicates-"), let of = object["duplicate_of"] as? String {
+                    duplicates.append(DuplicateRecord(
+                        duplicateOf: of, similarity: (object["similarity"] as? NSNumber)?.doubleValue ?? 1,
+                        containment: (object["containment"] as? NSNumber)?.doubleValue ?? 1, title: object["title"] as? String,
+                        url: object["url"] as? String, origin: origin, inputHash: object["input_hash"] as? String, recorded: recorded))
+                } else if name.hasPrefix("failures-"), let reason = object["reason"] as? String {
+                    failures.append(FailureRecord(origin: origin, url: object["url"] as? String,
+                                                  inputHash: object["input_hash"] as? String, reason: reason, recorded: recorded))
+                } else {
+                    unreadable += 1
+                }
+            }
+        }
+        return (duplicates, failures, unreadable)
+    }
+
+    private func append(_ text: String, to kind: String, recorded: Date) throws(FileError) {
+        try FileOps.makeDirectory(folder)
+        let path = folder + "/\(kind)-\(recorded.utcDay.prefix(7)).jsonl"
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        var bytes = Array((text + "\n").utf8)
+        if st.st_size > 0 {
+            // A line torn by a crash must not swallow this record: start a fresh line.
+            var last: UInt8 = 0
+            if pread(fd, &last, 1, off_t(st.st_size - 1)) == 1, last != UInt8(ascii: "\n") { bytes.insert(UInt8(ascii: "\n"), at: 0) }
+        }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "write", code: errno)
+            }
+            offset += n
+        }
+        guard fdatasync(fd) == 0 else { throw FileError(path: path, operation: "sync", code: errno) }
+        if st.st_size == 0 { FileOps.syncDirectory(folder) }
+    }
+
+    /// A JSON object with keys in order; numbers keep full precision so a rebuilt index
+    /// holds exactly what was recorded.
+    private struct Line {
+        var parts: [String] = []
+        mutating func add(_ key: String, _ value: String?) {
+            guard let value else { return }
+            parts.append(JSONLine.quote(key) + ":" + JSONLine.quote(value))
+        }
+        mutating func add(_ key: String, _ value: Double) {
+            parts.append(JSONLine.quote(key) + ":" + (value.isFinite ? "\(value)" : "0"))
+        }
+        var text: String { "{" + parts.joined(separator: ",") + "}" }
+    }
+}
