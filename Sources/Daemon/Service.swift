@@ -204,8 +204,13 @@ public final class Service: @unchecked Sendable {
             logger.error("reload.rejected", metadata: ["config": "\(configPath)", "reason": "\(error.problems.map(\.description).joined(separator: "; "))"])
             return
         }
+        // Folders cannot move under a running daemon; a file that names other folders is
+        // more likely half-written (defaults filling the gaps) than meant, so none of it applies.
         if fresh.paths != config.paths {
-            logger.warning("reload.paths_unchanged", metadata: ["reason": "archive, inbox and state paths take effect on restart"])
+            logger.error("reload.rejected", metadata: [
+                "config": "\(configPath)", "reason": "[paths] differ from the running ones; restart to change folders (nothing applied)",
+            ])
+            return
         }
         // Settings baked into the HTTP client and the dedupe index at start: say so rather than
         // let a reload look like it took them.

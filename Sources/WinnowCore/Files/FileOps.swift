@@ -114,9 +114,10 @@ public enum FileOps {
         close(fd)
     }
 
-    /// Reads a whole file, refusing more than `limit` bytes.
-    public static func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    /// Reads a whole file, refusing more than `limit` bytes. Symbolic links are refused
+    /// (`ELOOP`) unless `followSymlinks`: inputs are never read through a link.
+    public static func read(_ path: String, limit: Int, followSymlinks: Bool = false) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (followSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         defer { close(fd) }
         var st = stat()

@@ -39,7 +39,7 @@ struct FeedsList: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: true)
         let table = try loadFeedTable(config)
         if table.isEmpty {
             print("no feeds (add [[feeds]] to the config or run `winnow feeds import FILE.opml`)")
@@ -54,11 +54,7 @@ struct FeedsList: ParsableCommand {
                 record.lastError.map { String($0.prefix(80)) } ?? "-",
             ])
         }
-        let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            let cells = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
-            print(cells.joined(separator: "  "))
-        }
+        printTable(header: rows[0], rows: Array(rows.dropFirst()))
     }
 }
 
@@ -99,7 +95,7 @@ struct FeedsExport: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: true)
         let table = try loadFeedTable(config)
         print(OPML.export(table.map { OPML.Outline(url: $0.source.url, title: $0.source.name ?? $0.record.title) }), terminator: "")
     }

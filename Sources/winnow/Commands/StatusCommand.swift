@@ -14,7 +14,7 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: true)
         // A reader: no index yet means nothing stored yet, and nothing is created.
         let counts = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)?.counts() ?? ArchiveIndex.Counts()
         var lines: [String] = []
