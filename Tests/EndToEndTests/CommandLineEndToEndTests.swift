@@ -17,6 +17,16 @@ import WinnowTestSupport
         #expect(try WinnowBinary.run(["version"]).stdout == flag.stdout)
     }
 
+    @Test func shellCompletionsKnowEveryCommand() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let out = try WinnowBinary.run(["--generate-completion-script", shell])
+            #expect(out.status == 0)
+            for command in ["run", "once", "ingest", "extract", "similar", "reindex", "feeds", "status"] {
+                #expect(out.stdout.contains(command), "\(shell): \(command)")
+            }
+        }
+    }
+
     @Test func everyConfigProblemIsReportedSortedByLine() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("bad.toml", """
