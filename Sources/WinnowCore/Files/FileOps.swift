@@ -30,7 +30,8 @@ public enum FileOps {
 
     /// Writes `bytes` to a new temp file in `directory`, fsyncs it and returns its path.
     public static func writeTemporary(_ bytes: [UInt8], in directory: String, hint: String) throws(FileError) -> String {
-        let temp = directory + "/.\(hint).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+        // The hint is cut short so the temp name stays under NAME_MAX whatever it names.
+        let temp = directory + "/.\(FileNames.fit(hint, limit: 200)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(path: temp, operation: "create", code: errno) }
         var ok = true
@@ -84,7 +85,7 @@ public enum FileOps {
         let ext = (name as NSString).pathExtension
         var attempt = 1
         while true {
-            let candidate = attempt == 1 ? name : "\(stem)-\(attempt)" + (ext.isEmpty ? "" : ".\(ext)")
+            let candidate = attempt == 1 ? name : FileNames.fit("\(stem)-\(attempt)" + (ext.isEmpty ? "" : ".\(ext)"))
             let target = directory + "/" + candidate
             var st = stat()
             if lstat(target, &st) != 0 { return target }
