@@ -143,8 +143,12 @@ public final class Ingestor {
 
     func extract(_ input: IngestInput) throws(InputError) -> ExtractedDocument {
         do {
-            return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset,
-                                         maxBytes: config.inbox.maxFileBytes)
+            // Under a time budget: a pathological input fails instead of holding the queue.
+            let maxBytes = config.inbox.maxFileBytes
+            return try BoundedExtraction.run(seconds: config.inbox.maxSeconds) { () throws(InputError) in
+                FaultInjection.hangIfArmed(origin: input.origin)
+                return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset, maxBytes: maxBytes)
+            }
         } catch {
             if let fallback = input.fallback, !fallback.paragraphs.isEmpty { return fallback }
             throw error
