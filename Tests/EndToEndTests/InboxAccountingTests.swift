@@ -98,6 +98,17 @@ import WinnowTestSupport
         #expect(daemon.log.filter { $0.contains("event=inbox.cannot_process") }.count == 1)
     }
 
+    /// `winnow ingest` on a FIFO refuses it instead of waiting for a writer.
+    @Test func ingestRefusesAFifoWithoutBlocking() throws {
+        let ws = TestWorkspace()
+        let fifo = ws.directory.path + "/pipe.txt"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let out = try WinnowBinary.run(["ingest", "--config", ws.configPath, fifo])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("\"status\":\"failed\""))
+        #expect(out.stdout.contains("not a regular file"))
+    }
+
     /// Item 7: a writer that reopens the file to append each paragraph makes one article.
     @Test func appendingByReopeningMakesOneArticle() throws {
         let ws = TestWorkspace(settleMilliseconds: 1500)

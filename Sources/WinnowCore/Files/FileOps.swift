@@ -5,12 +5,15 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var operation: String
     public var code: Int32
-    public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+    /// Said instead of the system's message when that would mislead.
+    public var reason: String?
+    public var description: String { "\(operation) \(path): \(reason ?? String(cString: strerror(code)))" }
 
-    public init(path: String, operation: String, code: Int32) {
+    public init(path: String, operation: String, code: Int32, reason: String? = nil) {
         self.path = path
         self.operation = operation
         self.code = code
+        self.reason = reason
     }
 }
 
@@ -115,13 +118,18 @@ public enum FileOps {
         close(fd)
     }
 
-    /// Reads a whole file, refusing more than `limit` bytes.
+    /// Reads a whole regular file, refusing more than `limit` bytes. Anything else (a FIFO,
+    /// a device) is refused without blocking: O_NONBLOCK keeps the open of a FIFO with no
+    /// writer from waiting for ever, and is without effect on regular files.
     public static func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw FileError(path: path, operation: "read", code: EINVAL, reason: "not a regular file")
+        }
         if Int(st.st_size) > limit { throw FileError(path: path, operation: "read", code: EFBIG) }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         var offset = 0
