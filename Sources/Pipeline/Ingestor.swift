@@ -68,6 +68,7 @@ public final class Ingestor {
         } catch {
             result.error = error.message
             try recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message)
+            logger.warning("failed", metadata: ["origin": "\(input.origin)", "reason": "\(error.message)"])
             return result
         }
 
@@ -128,12 +129,11 @@ public final class Ingestor {
     }
 
     /// Records that an input failed: in the archive's ledger first (the source of truth),
-    /// then in the index; and logs it.
+    /// then in the index. The caller logs it.
     public func recordFailure(origin: String, url: String? = nil, inputHash: String? = nil, reason: String) throws {
         let record = FailureRecord(origin: origin, url: url, inputHash: inputHash, reason: reason, recorded: clock())
         try store.ledger.append(record)
         try index.insert(record)
-        logger.warning("failed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
     }
 
     /// True while the index answers queries (used for watchdog pings).
@@ -165,5 +165,7 @@ public final class Ingestor {
         try builder.article(for: input)
     }
 
-    var builder: ArticleBuilder { ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, clock: clock) }
+    var builder: ArticleBuilder {
+        ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, maxSeconds: config.inbox.maxSeconds, clock: clock)
+    }
 }

@@ -25,6 +25,7 @@ public final class ArchiveIndex {
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try db.execute(Self.schema)
         try prepareFeedTables()  // migrations, so readers find every column
+        try addClaimAttempts()
     }
 
     private init(readingAt path: String) throws {
@@ -262,6 +263,30 @@ public final class ArchiveIndex {
                 .run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
         }
         return existed
+    }
+
+    /// Claims an input before work on it starts and returns which attempt this is: 1 for a
+    /// fresh input, N when N - 1 earlier attempts were interrupted (a crash or kill left
+    /// their claim). Committed before it returns, so a kill during the work is counted.
+    public func claimAttempt(origin: String, inputHash: String) throws -> Int {
+        try db.prepare("""
+            INSERT INTO claims(origin, input_hash, claimed, attempts) VALUES(?,?,?,1)
+            ON CONFLICT(origin, input_hash) DO UPDATE SET attempts = attempts + 1, claimed = excluded.claimed
+            """).run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
+        var attempts = 1
+        try db.prepare("SELECT attempts FROM claims WHERE origin = ? AND input_hash = ?")
+            .query([.text(origin), .text(inputHash)]) { attempts = $0.int(0) ?? 1 }
+        return attempts
+    }
+
+    /// Indexes made before attempts were counted get the column (CREATE TABLE IF NOT
+    /// EXISTS leaves an existing table as it was).
+    private func addClaimAttempts() throws {
+        var columns: [String] = []
+        try db.prepare("PRAGMA table_info(claims)").query { columns.append($0.string(1) ?? "") }
+        if !columns.contains("attempts") {
+            try db.execute("ALTER TABLE claims ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1")
+        }
     }
 
     public func releaseClaim(origin: String, inputHash: String) throws {

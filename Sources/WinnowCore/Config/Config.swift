@@ -44,6 +44,10 @@ public struct Config: Sendable, Equatable {
         public var rescanSeconds: Int = 60
         public var settleMilliseconds: Int = 1000
         public var maxFileBytes: Int = 20 * 1024 * 1024
+        /// Extraction time budget per input; past it the input fails with the reason.
+        public var maxSeconds: Int = 10
+        /// An input interrupted (crash, kill) this many times while processing is quarantined.
+        public var maxInterruptions: Int = 2
     }
     public struct Feed: Sendable, Equatable {
         public var url: String

@@ -95,7 +95,9 @@ struct ConfigReader {
         config.inbox.rescanSeconds = integer(inbox, "inbox", "rescan_seconds", 1...86_400) ?? config.inbox.rescanSeconds
         config.inbox.settleMilliseconds = integer(inbox, "inbox", "settle_ms", 0...600_000) ?? config.inbox.settleMilliseconds
         config.inbox.maxFileBytes = integer(inbox, "inbox", "max_file_bytes", 1...(1 << 31)) ?? config.inbox.maxFileBytes
-        unknownKeys(inbox, "inbox", ["mode", "rescan_seconds", "settle_ms", "max_file_bytes"])
+        config.inbox.maxSeconds = integer(inbox, "inbox", "max_seconds", 1...3_600) ?? config.inbox.maxSeconds
+        config.inbox.maxInterruptions = integer(inbox, "inbox", "max_interruptions", 1...100) ?? config.inbox.maxInterruptions
+        unknownKeys(inbox, "inbox", ["mode", "rescan_seconds", "settle_ms", "max_file_bytes", "max_seconds", "max_interruptions"])
 
         if let entry = root["feeds"] {
             if case .tables(let list) = entry.value {
