@@ -45,10 +45,6 @@ public final class Service: @unchecked Sendable {
     var timers: [DispatchSourceTimer] = []
     var signalSources: [DispatchSourceSignal] = []
 
-    /// Files processed per turn of the work queue, so watchdog pings and stop requests
-    /// interleave with a long backlog.
-    static let batchSize = 32
-
     public init(config: Config, configPath: String, logger: Logger) throws {
         self.config = config
         self.configPath = configPath
@@ -151,7 +147,7 @@ public final class Service: @unchecked Sendable {
         let readiness = InboxProcessor.Readiness(writing: watcher?.writing ?? [], settle: settle, staleWriter: max(60, settle * 10))
         let report: InboxProcessor.DrainReport
         do {
-            report = try inbox.drain(readiness, limit: Self.batchSize, shouldStop: { self.stopFlag.isSet })
+            report = try inbox.drain(readiness, limit: config.pipeline.batchSize, shouldStop: { self.stopFlag.isSet })
         } catch {
             archiveUnavailable(error)
             return

@@ -16,7 +16,10 @@ public struct ArchiveStore: Sendable {
     /// An existing file is never replaced: a taken slug gets `-2`, `-3`… — unless the file
     /// under that name is this very article from this very input (an earlier attempt whose
     /// indexing failed or was cut short), which is reused instead of written again.
-    public func write(_ article: Article) throws(FileError) -> String {
+    ///
+    /// With `syncFolder: false` the new name is not yet durable: the caller fsyncs the
+    /// folder (`FileOps.syncDirectory(root + "/" + folder)`) once for a whole batch.
+    public func write(_ article: Article, syncFolder: Bool = true) throws(FileError) -> String {
         let day = article.filingDate.utcDay  // YYYY-MM-DD
         let folder = day.replacingOccurrences(of: "-", with: "/")
         let directory = root + "/" + folder
@@ -27,7 +30,7 @@ public struct ArchiveStore: Sendable {
         for attempt in 1...10_000 {
             let name = Slug.candidate(slug, attempt: attempt) + ".md"
             if try FileOps.publishNew(temp, as: directory + "/" + name) {
-                FileOps.syncDirectory(directory)
+                if syncFolder { FileOps.syncDirectory(directory) }
                 return folder + "/" + name
             }
             if isEarlierCopy(of: article, at: folder + "/" + name) {

@@ -212,6 +212,22 @@ public final class ArchiveIndex {
                   .text(record.recorded.rfc3339)])
     }
 
+    /// True when the index holds this duplicate record (the ledger's tail check).
+    public func hasDuplicate(_ r: DuplicateRecord) throws -> Bool {
+        var found = false
+        try db.prepare("SELECT 1 FROM duplicates WHERE origin = ? AND recorded = ? AND duplicate_of = ? LIMIT 1")
+            .query([.text(r.origin), .text(r.recorded.rfc3339), .text(r.duplicateOf)]) { _ in found = true }
+        return found
+    }
+
+    /// True when the index holds this failure record (the ledger's tail check).
+    public func hasFailure(_ r: FailureRecord) throws -> Bool {
+        var found = false
+        try db.prepare("SELECT 1 FROM failures WHERE origin = ? AND recorded = ? AND reason = ? LIMIT 1")
+            .query([.text(r.origin), .text(r.recorded.rfc3339), .text(r.reason)]) { _ in found = true }
+        return found
+    }
+
     /// Every duplicate and failure record, in the order recorded (for `reindex --check`).
     public func decisions() throws -> (duplicates: [DuplicateRecord], failures: [FailureRecord]) {
         var duplicates: [DuplicateRecord] = []

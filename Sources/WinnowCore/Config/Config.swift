@@ -49,6 +49,12 @@ public struct Config: Sendable, Equatable {
         /// An input interrupted (crash, kill) this many times while processing is quarantined.
         public var maxInterruptions: Int = 2
     }
+    public struct Pipeline: Sendable, Equatable {
+        /// Threads that read and extract inputs; decisions and writes stay on one.
+        public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Inputs decided and committed together (one transaction, one fsync per folder).
+        public var batchSize: Int = 64
+    }
     public struct Feed: Sendable, Equatable {
         public var url: String
         public var name: String?
@@ -63,6 +69,7 @@ public struct Config: Sendable, Equatable {
     public var fetch = Fetch()
     public var schedule = Schedule()
     public var inbox = Inbox()
+    public var pipeline = Pipeline()
     public var feeds: [Feed] = []
     /// The file this was read from, if any.
     public var source: String?
