@@ -66,9 +66,16 @@ public final class Ingestor {
     public func ingest(_ inputs: [IngestInput]) throws -> [IngestResult] {
         guard !inputs.isEmpty else { return [] }
         let started = DispatchTime.now().uptimeNanoseconds
+        // Everything pure runs on the workers: hashing, extraction, the article's text and
+        // id, shingles and signature. Only decisions and writes are left for this thread.
         let builder = self.builder
+        let shingler = Shingler(words: config.dedupe.shingleWords)
         let extracted = ParallelMap.run(inputs, workers: config.pipeline.workers) { input in
-            (input.inputHash, Result { () throws(InputError) in try builder.extract(input) })
+            let hash = input.inputHash
+            return (hash, Result { () throws(InputError) -> Prepared in
+                let article = builder.makeArticle(try builder.extract(input), input: input, inputHash: hash)
+                return Prepared(article: article, fingerprint: NearDuplicateDetector.fingerprint(ArchiveDedupe.text(article), shingler: shingler))
+            })
         }
         var pending = PendingBatch()
         let results: [IngestResult]
@@ -95,6 +102,12 @@ public final class Ingestor {
             log(result, input: input)
         }
         return results
+    }
+
+    /// An input made ready on a worker thread.
+    struct Prepared: Sendable {
+        var article: Article
+        var fingerprint: Fingerprint
     }
 
     /// What a batch has written so far, to make durable before its commit or to undo.
@@ -145,12 +158,12 @@ public final class Ingestor {
     }
 
     /// Dedupe and store: the decision for one extracted input, inside the batch's transaction.
-    private func decide(_ input: IngestInput, inputHash: String, extraction: Result<ExtractedDocument, InputError>,
+    private func decide(_ input: IngestInput, inputHash: String, extraction: Result<Prepared, InputError>,
                         into pending: inout PendingBatch) throws -> IngestResult {
         var result = IngestResult(status: .failed, origin: input.origin)
-        let document: ExtractedDocument
+        let prepared: Prepared
         switch extraction {
-        case .success(let extracted): document = extracted
+        case .success(let ready): prepared = ready
         case .failure(let error):
             result.error = error.message
             let record = FailureRecord(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message, recorded: clock())
@@ -159,19 +172,21 @@ public final class Ingestor {
             return result
         }
 
-        let article = builder.makeArticle(document, input: input, inputHash: inputHash)
+        // The article's time is when it is decided, not when a worker made it.
+        var article = prepared.article
+        article.ingested = clock()
         result.title = article.title
         result.published = article.published
 
-        // Exact duplicates first: same normalised body.
-        if let existing = try index.article(withContentHash: article.contentHash) {
+        // Exact duplicates first: same normalised body (a new article's id is that hash).
+        if let existing = try index.article(withContentHash: article.id) {
             return try recordDuplicate(of: existing.id, similarity: 1, containment: 1, match: "exact",
                                        article: article, input: input, inputHash: inputHash, result: result, into: &pending)
         }
 
         // Near-duplicates: MinHash/LSH candidates, verified against the stored bodies.
         let today = DayNumber.of(secondsSince1970: clock().timeIntervalSince1970)
-        let fingerprint = dedupe.fingerprint(article)
+        let fingerprint = prepared.fingerprint
         if let near = dedupe.findDuplicate(fingerprint, today: today) {
             return try recordDuplicate(of: near.id, similarity: near.comparison.jaccard, containment: near.comparison.containment,
                                        match: "near", article: article, input: input, inputHash: inputHash, result: result, into: &pending)
@@ -181,7 +196,7 @@ public final class Ingestor {
         pending.written.append(path)
         pending.folders.insert((path as NSString).deletingLastPathComponent)
         try FaultInjection.point("after-article-write")
-        try index.insert(article, path: path, signature: fingerprint.signature.bytes)
+        try index.insert(article, path: path, signature: fingerprint.signature.bytes, contentHash: article.id)
         dedupe.add(fingerprint, id: article.id, day: DayNumber.of(secondsSince1970: article.ingested.timeIntervalSince1970))
         result.status = .stored
         result.id = article.id

@@ -85,7 +85,8 @@ public final class ArchiveIndex {
         public var contentHash: String
     }
 
-    public func insert(_ article: Article, path: String, signature: [UInt8]? = nil) throws {
+    /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
+    public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
         let statement = try db.prepare("""
             INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
                 content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -94,7 +95,7 @@ public final class ArchiveIndex {
         try statement.run([
             .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
             SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
-            SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(article.contentHash),
+            SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(contentHash ?? article.contentHash),
             .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
         ])
     }

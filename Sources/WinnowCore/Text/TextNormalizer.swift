@@ -5,6 +5,8 @@ import Foundation
 /// the same string, so they share a content hash.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
+        var copy = text
+        if let ascii = copy.withUTF8({ asciiNormalized($0) }) { return ascii }
         let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
         var out = String.UnicodeScalarView()
         var pendingSpace = false
@@ -19,6 +21,26 @@ public enum TextNormalizer {
             }
         }
         return String(out)
+    }
+
+    /// The same fold for pure-ASCII text, on bytes (NFKC and case folding of ASCII are
+    /// just lower-casing; letters and digits are its only alphanumerics); nil otherwise.
+    static func asciiNormalized(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        var pendingSpace = false
+        for b in bytes {
+            if b >= 0x80 { return nil }
+            let lower = b >= 0x41 && b <= 0x5A ? b | 0x20 : b
+            if (lower >= 0x61 && lower <= 0x7A) || (lower >= 0x30 && lower <= 0x39) {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                out.append(lower)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Words of the normalised text.
