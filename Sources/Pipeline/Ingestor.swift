@@ -86,9 +86,7 @@ public final class Ingestor {
                 for (input, (hash, extraction)) in zip(inputs, extracted) {
                     results.append(try decide(input, inputHash: hash, extraction: extraction, into: &pending))
                 }
-                // Durable before the index says so: ledger lines, then the files' folders.
-                try store.ledger.write(pending.ledger)
-                for folder in pending.folders.sorted() { FileOps.syncDirectory(store.root + "/" + folder) }
+                try makeDurable(&pending)
                 try FaultInjection.point("before-batch-commit")
                 return results
             }
@@ -104,6 +102,31 @@ public final class Ingestor {
         return results
     }
 
+    /// Everything the batch wrote becomes durable before the index says it exists: the
+    /// articles' data, then their names (published only once their data is on disk, so a
+    /// name never shows a half-written file), then the ledger lines. A batch of a few
+    /// files syncs each file and folder; a larger one syncs the archive's file system
+    /// once for the data and once for the names.
+    private func makeDurable(_ pending: inout PendingBatch) throws {
+        let fresh = pending.staged.filter { $0.temp != nil }
+        if fresh.count > 2 {
+            try FileOps.syncFilesystem(store.root)
+        } else {
+            for item in fresh { try FileOps.syncFile(item.temp!) }
+        }
+        try store.publish(fresh)
+        pending.published = fresh.map(\.path)
+        if fresh.count > 2 {
+            try FileOps.syncFilesystem(store.root)
+        } else {
+            for folder in Set(fresh.map { ($0.path as NSString).deletingLastPathComponent }) {
+                FileOps.syncDirectory(store.root + "/" + folder)
+            }
+        }
+        try FaultInjection.point("after-article-write")  // published, not yet indexed
+        try store.ledger.write(pending.ledger)
+    }
+
     /// An input made ready on a worker thread.
     struct Prepared: Sendable {
         var article: Article
@@ -112,8 +135,10 @@ public final class Ingestor {
 
     /// What a batch has written so far, to make durable before its commit or to undo.
     struct PendingBatch {
-        var written: [String] = []
-        var folders: Set<String> = []
+        var staged: [ArchiveStore.Staged] = []
+        /// Names taken by the batch's articles, before they are published.
+        var reserved: Set<String> = []
+        var published: [String] = []
         var ledger = DecisionLedger.Batch()
     }
 
@@ -121,7 +146,10 @@ public final class Ingestor {
     /// its ledger lines trimmed; the in-memory dedupe tables, which learnt its articles,
     /// are rebuilt from the index.
     private func rollBack(_ pending: PendingBatch) {
-        for path in pending.written { store.remove(path) }
+        let published = Set(pending.published)
+        for item in pending.staged where item.temp != nil {
+            if published.contains(item.path) { store.remove(item.path) } else { store.discard(item) }
+        }
         trimLedger()
         do {
             dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
@@ -192,10 +220,10 @@ public final class Ingestor {
                                        match: "near", article: article, input: input, inputHash: inputHash, result: result, into: &pending)
         }
 
-        let path = try store.write(article, syncFolder: false)
-        pending.written.append(path)
-        pending.folders.insert((path as NSString).deletingLastPathComponent)
-        try FaultInjection.point("after-article-write")
+        let staged = try store.stage(article, reserved: &pending.reserved)
+        pending.staged.append(staged)
+        let path = staged.path
+        try FaultInjection.point("after-article-staged")
         try index.insert(article, path: path, signature: fingerprint.signature.bytes, contentHash: article.id)
         dedupe.add(fingerprint, id: article.id, day: DayNumber.of(secondsSince1970: article.ingested.timeIntervalSince1970))
         result.status = .stored

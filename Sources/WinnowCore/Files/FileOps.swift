@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// A failed file-system operation, naming the path and the system's reason.
@@ -32,7 +33,9 @@ public enum FileOps {
     }
 
     /// Writes `bytes` to a new temp file in `directory`, fsyncs it and returns its path.
-    public static func writeTemporary(_ bytes: [UInt8], in directory: String, hint: String) throws(FileError) -> String {
+    /// With `sync: false` the data is not yet durable: the caller makes it so
+    /// (`syncFile`, or `syncFilesystem` for a whole batch) before publishing the file.
+    public static func writeTemporary(_ bytes: [UInt8], in directory: String, hint: String, sync: Bool = true) throws(FileError) -> String {
         // The hint is cut short so the temp name stays under NAME_MAX whatever it names.
         let temp = directory + "/.\(FileNames.fit(hint, limit: 200)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -47,13 +50,31 @@ public enum FileOps {
                 offset += n
             }
         }
-        if ok, fsync(fd) != 0 { ok = false; failure = errno }
+        if ok, sync, fsync(fd) != 0 { ok = false; failure = errno }
         close(fd)
         if !ok {
             unlink(temp)
             throw FileError(path: temp, operation: "write", code: failure)
         }
         return temp
+    }
+
+    /// fsync of one file by path.
+    public static func syncFile(_ path: String) throws(FileError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw FileError(path: path, operation: "sync", code: errno) }
+    }
+
+    /// `syncfs` of the file system holding `path`: every written file and folder on it is
+    /// durable after one call, which is what a batch of many new files needs (one journal
+    /// commit instead of one per file and per folder).
+    public static func syncFilesystem(_ path: String) throws(FileError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        guard winnow_syncfs(fd) == 0 else { throw FileError(path: path, operation: "syncfs", code: errno) }
     }
 
     /// Atomically replaces `path` with `bytes` (temp file, fsync, rename, fsync folder).
