@@ -5,6 +5,7 @@ import Foundation
 /// the same string, so they share a content hash.
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return normalizeASCII(text) }
         let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
         var out = String.UnicodeScalarView()
         var pendingSpace = false
@@ -19,6 +20,25 @@ public enum TextNormalizer {
             }
         }
         return String(out)
+    }
+
+    /// `normalize` of ASCII text, byte by byte (NFKC leaves ASCII as it is; Foundation's
+    /// normaliser is slow, and headers of hostile clippings run to millions of lines).
+    static func normalizeASCII(_ text: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(text.utf8.count)
+        var pendingSpace = false
+        for b in text.utf8 {
+            let lower = b >= 65 && b <= 90 ? b + 32 : b
+            if (lower >= 97 && lower <= 122) || (lower >= 48 && lower <= 57) {
+                if pendingSpace && !out.isEmpty { out.append(32) }
+                pendingSpace = false
+                out.append(lower)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Words of the normalised text.
