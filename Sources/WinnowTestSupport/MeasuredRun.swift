@@ -11,12 +11,18 @@ public enum MeasuredRun {
         public var status: Int32?
         /// The signal that ended it, if one did (SIGKILL after the time limit included).
         public var signal: Int32?
+        /// Wall-clock time from start to exit.
         public var seconds: Double
+        /// CPU time (user and system) of the program: its own cost, whatever else runs.
+        public var cpuSeconds: Double
         /// Peak resident memory in KiB (`ru_maxrss`).
         public var peakKiB: Int
         public var timedOut: Bool
     }
 
+    private static func cpu(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+
+    /// Runs `executable` with `arguments`, killing it after `timeLimit` seconds of wall time.
     public static func run(_ executable: String, _ arguments: [String], timeLimit: Double) throws -> Result {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -45,6 +51,6 @@ public enum MeasuredRun {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let low = status & 0x7F
         return Result(status: low == 0 ? (status >> 8) & 0xFF : nil, signal: low != 0 && low != 0x7F ? low : nil,
-                      seconds: seconds, peakKiB: Int(usage.ru_maxrss), timedOut: timedOut)
+                      seconds: seconds, cpuSeconds: cpu(usage.ru_utime) + cpu(usage.ru_stime), peakKiB: Int(usage.ru_maxrss), timedOut: timedOut)
     }
 }

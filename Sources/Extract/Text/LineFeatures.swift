@@ -26,37 +26,70 @@ struct LineFeatures {
         // Foundation's replace is slow on Linux; most lines have no curly apostrophe.
         lower = lowerText.utf8.contains(0xE2) ? lowerText.replacingOccurrences(of: "’", with: "'") : lowerText
         // One pass, no per-word storage: a line may be megabytes long.
-        var words = 0, lettered = 0, lowercase = 0
+        let stats = text.utf8.allSatisfy({ $0 < 0x80 }) ? Self.asciiStats(text) : Self.unicodeStats(text)
+        wordCount = stats.words
+        lowercaseRatio = stats.lettered == 0 ? 0 : Double(stats.lowercase) / Double(stats.lettered)
+        isAllCaps = stats.letters >= 3 && !stats.anyLowercase
+        var end = text[...]
+        while let last = end.last, Self.closing.contains(last) { end = end.dropLast() }
+        endsWithEllipsis = end.hasSuffix("…") || end.hasSuffix("...")
+        endsSentence = !endsWithEllipsis && (end.last.map { ".!?。".contains($0) } ?? false)
+        isURLOnly = stats.words == 1 && (lowerText.hasPrefix("http://") || lowerText.hasPrefix("https://") || lowerText.hasPrefix("www."))
+    }
+
+    /// Word and letter counts: words separated by spaces; a word is lettered when its first
+    /// letter or digit is a letter, lowercase when that letter is.
+    typealias Stats = (words: Int, lettered: Int, lowercase: Int, letters: Int, anyLowercase: Bool)
+
+    private static func unicodeStats(_ text: String) -> Stats {
+        var stats: Stats = (0, 0, 0, 0, false)
         var inWord = false, decided = false
         for c in text {
             if c == " " { inWord = false; continue }
-            if !inWord { inWord = true; decided = false; words += 1 }
+            if !inWord { inWord = true; decided = false; stats.words += 1 }
             guard !decided else { continue }
-            // The first letter or digit of the word decides.
             for scalar in c.unicodeScalars {
                 let properties = scalar.properties
                 if properties.isAlphabetic {
-                    lettered += 1
-                    if properties.isLowercase { lowercase += 1 }
+                    stats.lettered += 1
+                    if properties.isLowercase { stats.lowercase += 1 }
                     decided = true
                     break
                 }
                 if properties.numericType != nil { decided = true; break }
             }
         }
-        wordCount = words
-        lowercaseRatio = lettered == 0 ? 0 : Double(lowercase) / Double(lettered)
-        var letters = 0, anyLowercase = false
         for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-            letters += 1
-            if scalar.properties.isLowercase { anyLowercase = true }
+            stats.letters += 1
+            if scalar.properties.isLowercase { stats.anyLowercase = true }
         }
-        isAllCaps = letters >= 3 && !anyLowercase
-        var end = text[...]
-        while let last = end.last, Self.closing.contains(last) { end = end.dropLast() }
-        endsWithEllipsis = end.hasSuffix("…") || end.hasSuffix("...")
-        endsSentence = !endsWithEllipsis && (end.last.map { ".!?。".contains($0) } ?? false)
-        isURLOnly = words == 1 && (lowerText.hasPrefix("http://") || lowerText.hasPrefix("https://") || lowerText.hasPrefix("www."))
+        return stats
+    }
+
+    /// `unicodeStats` of ASCII text on bytes (ASCII letters are the only alphabetic
+    /// characters there, digits the only numeric ones).
+    private static func asciiStats(_ text: String) -> Stats {
+        var stats: Stats = (0, 0, 0, 0, false)
+        var inWord = false, decided = false
+        for b in text.utf8 {
+            if b == 0x20 { inWord = false; continue }
+            if !inWord { inWord = true; decided = false; stats.words += 1 }
+            let lower = b >= 0x61 && b <= 0x7A
+            let letter = lower || (b >= 0x41 && b <= 0x5A)
+            if letter {
+                stats.letters += 1
+                if lower { stats.anyLowercase = true }
+            }
+            guard !decided else { continue }
+            if letter {
+                stats.lettered += 1
+                if lower { stats.lowercase += 1 }
+                decided = true
+            } else if b >= 0x30 && b <= 0x39 {
+                decided = true
+            }
+        }
+        return stats
     }
 
     private static let closing: Set<Character> = ["\"", "”", "’", "'", "»", ")", "]", "*", " "]
