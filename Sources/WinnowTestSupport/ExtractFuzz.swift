@@ -72,7 +72,8 @@ public struct ExtractFuzz {
     public mutating func mutant(_ index: Int) -> Mutant {
         let kind = Self.kinds[index % Self.kinds.count]
         // Deep nesting is an HTML problem; as one megabyte line of a clipping it is "single-line".
-        let pool = kind == "nested-divs" ? seeds.filter { !$0.name.hasSuffix(".txt") } : seeds
+        let html = seeds.filter { !$0.name.hasSuffix(".txt") }
+        let pool = kind == "nested-divs" && !html.isEmpty ? html : seeds
         let source = pool[Int.random(in: 0..<pool.count, using: &random)]
         let ext = (source.name as NSString).pathExtension
         let bytes = mutate(source.bytes, kind: kind, html: ext != "txt")
