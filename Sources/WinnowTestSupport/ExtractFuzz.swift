@@ -46,7 +46,7 @@ public struct ExtractFuzz {
 
         public static let quick = Scale(singleLineBytes: 1 << 20, nestedDivs: 100_000, markPairs: 40_000, shortLines: 1_000_000,
                                         distinctLines: 10_000)
-        public static let full = Scale(singleLineBytes: 2 << 20, nestedDivs: 300_000, markPairs: 200_000, shortLines: 9_000_000,
+        public static let full = Scale(singleLineBytes: 2 << 20, nestedDivs: 300_000, markPairs: 200_000, shortLines: 6_000_000,
                                        distinctLines: 100_000)
     }
 

@@ -63,10 +63,15 @@ enum TextLines {
         var tooLong = false
         forEachLine(bytes, scratch: &scratch) { line in
             guard !tooLong, let line else { return }
-            let length = min(line.count, 101)
+            // ASCII lines are measured on bytes: a clipping may have millions of lines.
+            let utf8 = line.utf8
+            let ascii = utf8.allSatisfy { $0 < 0x80 }
+            let length = ascii ? min(utf8.count, 101) : min(line.count, 101)
             guard length <= 100 else { tooLong = true; return }
             lines[length] += 1
-            if !(line.last.map { ".!?\"”:;)".contains($0) } ?? false) { open[length] += 1 }
+            if !(ascii ? utf8.last.map { closers.contains($0) } ?? false : line.last.map { ".!?\"”:;)".contains($0) } ?? false) {
+                open[length] += 1
+            }
         }
         guard !tooLong, let longest = lines.lastIndex(where: { $0 > 0 }) else { return false }
         let longer = lines[40...].reduce(0, +)
@@ -78,6 +83,9 @@ enum TextLines {
         let openNear = longest >= 40 ? open[nearLengths].reduce(0, +) : 0
         return openNear * 10 >= near * 5
     }
+
+    /// The ASCII characters of `.!?"”:;)`: a line ending with one ends like a sentence.
+    private static let closers: Set<UInt8> = Set(".!?\":;)".utf8)
 
     /// True when no line is long and most longer lines end near one width (a wrapped text).
     static func isHardWrapped(_ lines: [String]) -> Bool {
