@@ -117,7 +117,8 @@ enum LineClassifier {
     /// A short line that parses as a date and has few other words (a source or author name).
     static func isDateLine(_ line: LineFeatures) -> Bool {
         guard line.wordCount <= 14, !(line.isSentence && line.wordCount >= 8) else { return false }
-        guard line.text.contains(where: \.isNumber), DateParser.parse(line.text) != nil else { return false }
+        // DateParser takes nothing of 400 bytes or more: no need to scan such a line for digits.
+        guard line.text.utf8.count < 400, line.text.contains(where: \.isNumber), DateParser.parse(line.text) != nil else { return false }
         let words = line.lower.split(whereSeparator: { !$0.isLetter })
         let other = words.filter { word in
             let w = String(word)

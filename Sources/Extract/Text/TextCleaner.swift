@@ -17,9 +17,8 @@ public enum TextCleaner {
 
     /// Cleans `text`, also dropping lines that recur across the source's other clippings.
     public static func clean(_ text: String, recurring: RecurringLines?) -> ExtractedDocument {
-        let lines = TextLines.split(text)
-        let features = lines.map(LineFeatures.init)
-        var kinds = features.map(LineClassifier.classify)
+        var (features, kinds) = ClassifiedLines.classify(text)
+        let lines = features.map(\.text)
         if let recurring {
             for i in lines.indices where recurring.isRecurring(lines[i]) { kinds[i] = .boilerplate }
         }

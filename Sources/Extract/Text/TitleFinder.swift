@@ -13,8 +13,14 @@ enum TitleFinder {
             candidates.removeAll { $0 < lastOpener }
         }
         if !candidates.isEmpty {
+            // How often each candidate's text occurs in the header (only candidates are counted:
+            // a hostile header has millions of lines).
             var counts: [String: Int] = [:]
-            for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
+            for i in candidates { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text))] = 0 }
+            for i in header {
+                let key = TextNormalizer.normalize(stripJunkPrefix(features[i].text))
+                if let n = counts[key] { counts[key] = n + 1 }
+            }
             // A deck (standfirst) right under the headline is not the headline.
             let candidateSet = Set(candidates)
             let decks = Set(candidates.filter { isDeck($0, candidates: candidateSet, features: features) })
