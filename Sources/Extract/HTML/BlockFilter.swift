@@ -53,7 +53,7 @@ struct BlockFilter {
             if b.element < skipUntilElement { continue }
             if b.linkChars * 2 >= b.chars { continue }
             let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
-            if b.chars <= 60 {
+            if b.chars <= 60, b.tag != .tr {
                 let key = Self.normalized(bytes)
                 if Self.openers.contains(key), b.context.contains(.heading) || b.chars <= 30 {
                     // A teaser run opens here: skip to the end of the heading's enclosing block.
