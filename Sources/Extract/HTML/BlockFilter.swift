@@ -30,12 +30,19 @@ struct BlockFilter {
         "©", "getty images", "picture alliance", "picture-alliance", "titelbild", "beitragsbild", "symbolbild",
         "sign up", "alle angaben ohne gewähr", "lust auf mehr",
     ]
+    private static let footerPhrases = PhraseSet(BoilerplateVocabulary.footerPhrases, wordBoundaries: true)
+    /// Openers after which the article never resumes (comment sections, contact boxes).
+    private static let toEndMarkers = ["comment", "reply", "conversation", "responses", "discussion", "kommentar", "comentario",
+                                       "commentaire", "contact"]
     private static let bylinePrefixes = ["by ", "von ", "par ", "por ", "di ", "written by ", "text: ", "autor: ", "author: "]
 
     /// Bylines seen while filtering ("By Jane Doe"), first one wins.
     private(set) var byline: String?
     /// Short date lines seen while filtering.
     private(set) var dateLine: String?
+    /// Only with `HTMLExtractor.debug`: why a block was dropped (tuning aid).
+    private(set) var reasons: [Int: String] = [:]
+    private mutating func why(_ i: Int, _ reason: String) { if HTMLExtractor.debug { reasons[i] = reason } }
 
     init(page: PageRecorder, titles: Set<String>) {
         self.page = page
@@ -44,14 +51,27 @@ struct BlockFilter {
 
     /// The paragraphs of `candidates` (block indices in document order) that survive.
     mutating func paragraphs(_ candidates: [Int]) -> [String] {
-        var out: [(position: Int, block: BlockRecord, text: String)] = []
+        var out: [(position: Int, index: Int, block: BlockRecord, text: String)] = []
         var seen = Set<Int>()
         var skipUntilElement: Int32 = -1
+        var skipScope: Int32 = -1
+        /// Positions dropped as boilerplate (links, openers, teaser runs, phrases): what makes a label an orphan.
+        var dropped = Set<Int>()
         var lower = [UInt8]()
         for (position, i) in candidates.enumerated() {
             let b = page.blocks[i]
-            if b.element < skipUntilElement { continue }
-            if b.linkChars * 2 >= b.chars { continue }
+            if b.element < skipUntilElement {
+                // The article resumes inside the same box: two plain paragraphs in a row at the
+                // heading's own level (a teaser box sits between paragraphs, not around them).
+                let next = position + 1 < candidates.count ? page.blocks[candidates[position + 1]] : nil
+                if let next, page.elements[Int(b.element)].parent == skipScope, page.elements[Int(next.element)].parent == skipScope,
+                   Self.isPlainParagraph(b), Self.isPlainParagraph(next) {
+                    skipUntilElement = -1
+                } else {
+                    why(i, "teaser-run"); dropped.insert(position); continue
+                }
+            }
+            if b.linkChars * 2 >= b.chars { why(i, "links"); dropped.insert(position); continue }
             let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
             if b.chars <= 60, b.tag != .tr {
                 let key = Self.normalized(bytes)
@@ -61,47 +81,68 @@ struct BlockFilter {
                     var scope = b.element
                     if owner.tag.isHeading || b.context.contains(.heading), owner.parent >= 0 { scope = owner.parent }
                     skipUntilElement = page.elements[Int(scope)].end
+                    skipScope = Self.toEndMarkers.contains(where: { key.contains($0) }) ? -2 : scope
+                    why(i, "opener"); dropped.insert(position)
                     continue
                 }
-                if titles.contains(key) { continue }
+                if titles.contains(key) { why(i, "title"); continue }
                 // Bare date lines ("12. März 2020", "Updated: May 2, 2024 3:04 pm"), not notices that carry a date.
                 if b.chars <= 40, bytes.contains(where: { $0 >= 48 && $0 <= 57 }), !bytes.contains(40) {
                     let text = String(decoding: bytes, as: UTF8.self)
                     if DateParser.parse(text) != nil {
                         if dateLine == nil { dateLine = text }
+                        why(i, "date")
                         continue
                     }
                 }
                 if b.chars <= 50, let prefix = Self.bylinePrefixes.first(where: { key.hasPrefix($0) }) {
                     if byline == nil { byline = String(String(decoding: bytes, as: UTF8.self).dropFirst(prefix.count)) }
+                    why(i, "byline")
                     continue
                 }
             }
             if b.chars < 200 {
                 lower.removeAll(keepingCapacity: true)
                 for c in bytes { lower.append(ASCII.lower(c)) }
-                if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { continue }
+                if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { why(i, "phrase"); dropped.insert(position); continue }
             }
             // Duplicates by a hash of the bytes: cheaper than hashing Strings (Unicode normalisation).
             var hasher = Hasher()
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-            if !seen.insert(hasher.finalize()).inserted { continue }
+            if !seen.insert(hasher.finalize()).inserted { why(i, "duplicate"); continue }
             let text = String(decoding: bytes, as: UTF8.self)
-            out.append((position, b, text))
+            out.append((position, i, b, text))
         }
         // Orphans: a heading or short label whose section was all dropped (a "Related" list,
         // share buttons) goes too; walk backwards so that chains of them collapse.
+        // Only blocks dropped as boilerplate part a label from what follows it: a repeated
+        // quantity in a recipe or a bare date does not.
         var result: [String] = []
-        var nextPosition = Int.max
+        var nextPosition = candidates.count
         var nextIsHeading = true
         for item in out.reversed() {
             let label = Self.isLabel(item.block, item.text)
-            if label, nextIsHeading, nextPosition != item.position + 1 { continue }
+            if label, nextIsHeading, nextPosition == candidates.count || ((item.position + 1)..<nextPosition).contains(where: { dropped.contains($0) }) {
+                why(item.index, "orphan"); continue
+            }
             result.append(item.text)
             nextPosition = item.position
             nextIsHeading = label
         }
-        return result.reversed()
+        result.reverse()
+        // Site footers written as prose after the article's last paragraph: contact desks,
+        // newsletter pitches, legal lines. Only the tail goes; the same words mid-text stay.
+        while result.count > 1, let last = result.last, last.utf8.count <= 600 {
+            let lower = Array(last.lowercased().utf8)
+            guard lower.withUnsafeBufferPointer({ Self.footerPhrases.occurs(in: $0) }) else { break }
+            result.removeLast()
+        }
+        return result
+    }
+
+    /// Running text without links: what a resumed article starts with.
+    static func isPlainParagraph(_ b: BlockRecord) -> Bool {
+        ContentSelector.isProse(b) && b.linkChars * 10 < b.chars && !b.context.contains(.listItem) && !b.context.contains(.heading)
     }
 
     /// Headings and short lines without sentence punctuation at the end.
