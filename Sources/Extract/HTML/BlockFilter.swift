@@ -52,12 +52,14 @@ struct BlockFilter {
     /// The paragraphs of `candidates` (block indices in document order) that survive.
     mutating func paragraphs(_ candidates: [Int]) -> [String] {
         var out: [(position: Int, index: Int, block: BlockRecord, text: String)] = []
-        var seen = Set<Int>()
+        /// Hash of each kept text -> the parent element of its first copy.
+        var seen: [Int: Int32] = [:]
         var skipUntilElement: Int32 = -1
         var skipScope: Int32 = -1
         /// Positions dropped as boilerplate (links, openers, teaser runs, phrases): what makes a label an orphan.
         var dropped = Set<Int>()
         var lower = [UInt8]()
+        let groups = linkDensityGroups(candidates)
         for (position, i) in candidates.enumerated() {
             let b = page.blocks[i]
             if b.element < skipUntilElement {
@@ -71,7 +73,7 @@ struct BlockFilter {
                     why(i, "teaser-run"); dropped.insert(position); continue
                 }
             }
-            if b.linkChars * 2 >= b.chars { why(i, "links"); dropped.insert(position); continue }
+            if b.linkChars * 2 >= b.chars, !keepsLinkLine(b, groups) { why(i, "links"); dropped.insert(position); continue }
             let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
             if b.chars <= 60, b.tag != .tr {
                 let key = Self.normalized(bytes)
@@ -109,7 +111,15 @@ struct BlockFilter {
             // Duplicates by a hash of the bytes: cheaper than hashing Strings (Unicode normalisation).
             var hasher = Hasher()
             bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
-            if !seen.insert(hasher.finalize()).inserted { why(i, "duplicate"); continue }
+            // A copy elsewhere on the page (a responsive duplicate, a pull quote) goes; a repeat
+            // among its own siblings (a refrain, a recipe's "2 eggs" twice) is content.
+            let parent = page.elements[Int(b.element)].parent
+            let hash = hasher.finalize()
+            if let first = seen[hash] {
+                if first != parent { why(i, "duplicate"); continue }
+            } else {
+                seen[hash] = parent
+            }
             let text = String(decoding: bytes, as: UTF8.self)
             out.append((position, i, b, text))
         }
@@ -138,6 +148,40 @@ struct BlockFilter {
             result.removeLast()
         }
         return result
+    }
+
+    /// The list or table a block belongs to (a few levels up at most), or -1.
+    private func group(of b: BlockRecord) -> Int32 {
+        var e = b.element
+        for _ in 0..<4 {
+            guard e >= 0 else { return -1 }
+            switch page.elements[Int(e)].tag {
+            case .ul, .ol, .dl, .table: return e
+            default: e = page.elements[Int(e)].parent
+            }
+        }
+        return -1
+    }
+
+    /// Characters and link characters of the candidate blocks of each list or table.
+    private func linkDensityGroups(_ candidates: [Int]) -> [Int32: (chars: Int32, links: Int32)] {
+        var groups: [Int32: (chars: Int32, links: Int32)] = [:]
+        for i in candidates {
+            let b = page.blocks[i]
+            let g = group(of: b)
+            guard g >= 0 else { continue }
+            groups[g, default: (0, 0)].chars += b.chars
+            groups[g, default: (0, 0)].links += b.linkChars
+        }
+        return groups
+    }
+
+    /// Link density judged per container inside the main content: a line that is mostly one
+    /// link (a product in an ingredient or deal list) stays when its list is mostly plain text.
+    private func keepsLinkLine(_ b: BlockRecord, _ groups: [Int32: (chars: Int32, links: Int32)]) -> Bool {
+        let g = group(of: b)
+        guard g >= 0, let sums = groups[g], sums.chars > b.chars else { return false }
+        return sums.links * 2 < sums.chars
     }
 
     /// Running text without links: what a resumed article starts with.
