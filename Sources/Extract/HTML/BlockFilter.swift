@@ -116,7 +116,7 @@ struct BlockFilter {
             let parent = page.elements[Int(b.element)].parent
             let hash = hasher.finalize()
             if let first = seen[hash] {
-                if first != parent { why(i, "duplicate"); continue }
+                if first != parent, b.chars < 150 { why(i, "duplicate"); continue }
             } else {
                 seen[hash] = parent
             }
