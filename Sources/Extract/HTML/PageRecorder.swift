@@ -155,6 +155,8 @@ struct PageRecorder {
             switch NameKey.of(UnsafeRawPointer(name)) {
             case Self.attrClass, Self.attrID:
                 guard let value else { continue }
+                // `id="sharing-with-a-single-developer"`: a heading's anchor, not a name of a role.
+                if NameKey.of(UnsafeRawPointer(name)) == Self.attrID, Self.isSlug(value) { continue }
                 let hint = hints.classify(value)
                 if hint.contains(.negative) { flags.insert(.negativeHint) }
                 if hint.contains(.positive) { flags.insert(.positiveHint) }
@@ -202,6 +204,21 @@ struct PageRecorder {
             }
         }
         return true
+    }
+
+    /// An id made from a sentence: five or more words joined by hyphens or underscores, no spaces.
+    private static func isSlug(_ value: UnsafePointer<UInt8>) -> Bool {
+        var joints = 0
+        var i = 0
+        while value[i] != 0 && i < 256 {
+            switch value[i] {
+            case 0x2D, 0x5F: joints += 1
+            case 0x20: return false
+            default: break
+            }
+            i += 1
+        }
+        return joints >= 4
     }
 
     /// `display:none` or `visibility:hidden` in a style attribute.
