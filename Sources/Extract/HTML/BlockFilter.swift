@@ -51,6 +51,9 @@ struct BlockFilter {
 
     /// The paragraphs of `candidates` (block indices in document order) that survive.
     mutating func paragraphs(_ candidates: [Int]) -> [String] {
+        let cut = teaserRunStart(candidates)
+        for i in candidates[cut...] { why(i, "continuity") }
+        let candidates = Array(candidates.prefix(cut))
         var out: [(position: Int, index: Int, block: BlockRecord, text: String)] = []
         /// Hash of each kept text -> the parent element of its first copy.
         var seen: [Int: Int32] = [:]
@@ -148,6 +151,66 @@ struct BlockFilter {
             result.removeLast()
         }
         return result
+    }
+
+    /// A linked headline: a short line that is (nearly) all link.
+    private func isLinkedHeadline(_ b: BlockRecord) -> Bool {
+        b.linkChars * 4 >= b.chars * 3 && b.chars >= 20 && b.chars <= 200
+    }
+
+    /// The smallest element holding both elements (a few levels up at most), or -1.
+    private func commonAncestor(_ a: Int32, _ b: Int32) -> Int32 {
+        var e = a
+        for _ in 0..<8 {
+            guard e >= 0 else { return -1 }
+            if e <= b && b < page.elements[Int(e)].end { return e }
+            e = page.elements[Int(e)].parent
+        }
+        return -1
+    }
+
+    /// Where teasers of other stories begin after the article (the candidate count when they
+    /// do not): three or more units in a row, each a linked headline and at most a short
+    /// summary in a box of its own, after the article's own prose has begun. A list of linked
+    /// products between plain paragraphs is flat under the article's box and stays.
+    private func teaserRunStart(_ candidates: [Int]) -> Int {
+        var runStart = candidates.count, runCount = 0
+        var lastBox: Int32 = -1
+        var proseSeen = false
+        var position = 0
+        while position < candidates.count {
+            let b = page.blocks[candidates[position]]
+            guard isLinkedHeadline(b) else {
+                if runCount >= 3 { return runStart }
+                runCount = 0
+                if ContentSelector.isProse(b) { proseSeen = true }
+                position += 1
+                continue
+            }
+            // The unit: the headline and up to three short blocks before the next linked headline.
+            var end = position + 1
+            while end < candidates.count, end - position <= 3, !isLinkedHeadline(page.blocks[candidates[end]]),
+                  page.blocks[candidates[end]].chars <= 500 { end += 1 }
+            let box = commonAncestor(b.element, page.blocks[candidates[end - 1]].element)
+            // A story has a summary: a contents list or a run of bare links is no teaser run.
+            let summary = (position + 1..<end).contains { k in
+                let s = page.blocks[candidates[k]]
+                return s.chars >= 40 && s.linkChars * 2 < s.chars
+            }
+            let ownBox = summary && box >= 0 && box != lastBox
+                && (end >= candidates.count || page.blocks[candidates[end]].element >= page.elements[Int(box)].end)
+            if proseSeen, ownBox {
+                if runCount == 0 { runStart = position }
+                runCount += 1
+                lastBox = box
+            } else {
+                if runCount >= 3 { return runStart }
+                runCount = 0
+                lastBox = -1
+            }
+            position = end
+        }
+        return runCount >= 3 ? runStart : candidates.count
     }
 
     /// The list or table a block belongs to (a few levels up at most), or -1.
