@@ -146,8 +146,15 @@ import WinnowCore
         #expect(text.unicodeScalars.contains("\u{00E9}"))
         #expect(!text.unicodeScalars.contains("\u{0301}"))
     }
+}
 
-    // MARK: Issue 13 failure classes
+/// Issue 13: failure classes seen on unseen pages, one small page each.
+@Suite struct HTMLExtractorGeneralisationTests {
+    func extract(_ name: String) throws -> ExtractedDocument {
+        let bytes = Array(try Data(contentsOf: HTMLExtractorTests.fixtures.appendingPathComponent(name)))
+        return HTMLExtractor.extract(bytes, url: nil, charset: nil)
+    }
+
 
     @Test func noscriptMarkupNeverComesOutAsText() throws {
         let doc = try extract("noscript-markup.html")
