@@ -247,6 +247,21 @@ struct BlockFilter {
         return sums.links * 2 < sums.chars
     }
 
+    /// A visible byline anywhere on the page ("By Jane Doe", often in a box of its own outside
+    /// the article's container): a short line after a byline prefix, the name capitalised.
+    static func pageByline(_ page: PageRecorder) -> String? {
+        for b in page.blocks where b.chars <= 50 && b.chars >= 6 {
+            let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
+            let key = normalized(bytes)
+            guard let prefix = bylinePrefixes.first(where: { key.hasPrefix($0) }) else { continue }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let name = text.drop(while: { !$0.isLetter }).dropFirst(prefix.count).trimmingCharacters(in: .whitespaces)
+            guard let first = name.first, first.isUppercase, name.split(separator: " ").count <= 5, !name.contains(where: \.isNumber) else { continue }
+            return name
+        }
+        return nil
+    }
+
     /// Running text without links: what a resumed article starts with.
     static func isPlainParagraph(_ b: BlockRecord) -> Bool {
         ContentSelector.isProse(b) && b.linkChars * 10 < b.chars && !b.context.contains(.listItem) && !b.context.contains(.heading)

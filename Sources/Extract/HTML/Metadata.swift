@@ -73,7 +73,7 @@ struct MetadataResolver {
     }
 
     func author(byline: String?) -> String? {
-        let candidates: [String?] = [jsonLD.author, meta("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
+        let candidates: [String?] = [jsonLD.author, meta("dc:creator", "dcterm:creator", "dcterms:creator", "author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
                                      raw.itemAuthor, raw.relAuthor, byline]
         for c in candidates {
             guard let c = c.map({ Whitespace.collapse($0) }), !c.isEmpty, c.count < 120,
