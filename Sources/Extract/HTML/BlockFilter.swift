@@ -252,6 +252,8 @@ struct BlockFilter {
     static func pageByline(_ page: PageRecorder) -> String? {
         for b in page.blocks where b.chars <= 50 && b.chars >= 6 {
             let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
+            // Cheap first look: some prefix's first letter within the first few bytes.
+            guard bytes.prefix(4).contains(where: { "bvpdwta".utf8.contains($0 | 0x20) }) else { continue }
             let key = normalized(bytes)
             guard let prefix = bylinePrefixes.first(where: { key.hasPrefix($0) }) else { continue }
             let text = String(decoding: bytes, as: UTF8.self)

@@ -88,7 +88,7 @@ public enum HTMLExtractor {
         var document = ExtractedDocument()
         document.title = title
         document.published = resolver.published(visibleDate: filter.dateLine)
-        document.author = resolver.author(byline: filter.byline ?? BlockFilter.pageByline(page))
+        document.author = resolver.author(byline: filter.byline) ?? resolver.author(byline: BlockFilter.pageByline(page))
         document.site = resolver.site
         document.language = resolver.language ?? LanguageGuess.guess(paragraphs)
         document.url = resolver.canonicalURL
