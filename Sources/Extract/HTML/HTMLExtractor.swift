@@ -136,11 +136,26 @@ public enum LibXML {
 /// Whitespace folding used for every extracted string.
 public enum Whitespace {
     public static func collapse(_ s: String) -> String {
+        // ASCII text (most of it) on bytes: whitespace is tab, newline, vertical tab, form
+        // feed, carriage return, space.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(s.utf8.count)
+            var space = false
+            for b in s.utf8 {
+                if b == 0x20 || (b >= 0x09 && b <= 0x0D) { space = true; continue }
+                if space && !bytes.isEmpty { bytes.append(0x20) }
+                space = false
+                bytes.append(b)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         out.reserveCapacity(s.utf8.count)
         var space = false
         for scalar in s.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{00A0}" {
+            let v = scalar.value
+            if v < 0x80 ? (v == 0x20 || (v >= 0x09 && v <= 0x0D)) : (scalar.properties.isWhitespace || v == 0xA0) {
                 space = true
             } else {
                 if space && !out.isEmpty { out.unicodeScalars.append(" ") }

@@ -6,6 +6,57 @@ import Foundation
 public enum TextNormalizer {
     public static func normalize(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return normalizeASCII(text) }
+        if let quick = normalizeStable(text) { return quick }
+        return normalizeFoundation(text)
+    }
+
+    /// `normalize` without Foundation's NFKC pass when it cannot change anything: every
+    /// non-ASCII scalar is one that NFKC and case folding leave alone (Unicode's
+    /// Changes_When_NFKC_Casefolded is false) and that cannot compose with a neighbour
+    /// (no marks, no combining class, no Hangul jamo). Nil when some scalar needs the full
+    /// pass. Foundation's normaliser is most of the pipeline's serial cost otherwise.
+    static func normalizeStable(_ text: String) -> String? {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let keep: Bool
+            var emitted = scalar
+            if v < 0x80 {
+                keep = (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A)
+                if v >= 0x41 && v <= 0x5A { emitted = Unicode.Scalar(v + 32)! }
+            } else {
+                let p = scalar.properties
+                if p.canonicalCombiningClass != .notReordered { return nil }
+                // Case folding is not lower-casing (Cherokee folds to capitals): both are checked.
+                if p.changesWhenNFKCCaseFolded || p.changesWhenLowercased {
+                    // A capital letter that only lower-cases (Р → р, É → é) is still stable.
+                    let lower = p.lowercaseMapping.unicodeScalars
+                    guard p.isAlphabetic, lower.count == 1, let l = lower.first, l != scalar,
+                          !l.properties.changesWhenNFKCCaseFolded, !l.properties.changesWhenLowercased else { return nil }
+                    emitted = l
+                }
+                switch p.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+                default: break
+                }
+                if (0x1100...0x11FF).contains(v) || (0xA960...0xA97F).contains(v) || (0xD7B0...0xD7FF).contains(v) { return nil }
+                keep = p.isAlphabetic || p.numericType != nil
+            }
+            if keep {
+                if pendingSpace && !out.isEmpty { out.append(" ") }
+                pendingSpace = false
+                out.append(emitted)
+            } else {
+                pendingSpace = true
+            }
+        }
+        return String(out)
+    }
+
+    /// The reference fold: Foundation's NFKC, lower-casing, then letters, numbers and
+    /// nonspacing marks kept.
+    static func normalizeFoundation(_ text: String) -> String {
         let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
         var out = String.UnicodeScalarView()
         var pendingSpace = false
