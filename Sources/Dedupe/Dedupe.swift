@@ -26,9 +26,10 @@ public enum Dedupe {
     /// Names how stored signatures were made: scheme, size and shingle length. Stored with
     /// the signatures, so that signatures made another way (another `shingle_words`, or a
     /// change of normalisation or hashing, which bumps the version) are noticed at start
-    /// instead of silently never matching.
+    /// instead of silently never matching. v2: characters of scripts without spaces are
+    /// tokens of their own (`UnspacedScript`).
     public static func signatureScheme(shingleWords: Int) -> String {
-        "oph-minhash/\(signatureLength)x32/words=\(shingleWords)/v1"
+        "oph-minhash/\(signatureLength)x32/words=\(shingleWords)/unspaced-chars/v2"
     }
 }
 

@@ -1,6 +1,8 @@
 import WinnowCore
 
-/// Word shingles of a normalised body, each hashed once to 64 bits.
+/// Word shingles of a normalised body, each hashed once to 64 bits. In scripts written
+/// without spaces (Han, Kana, Thai…) each character is a token, so shingles there are
+/// character n-grams (`UnspacedScript`).
 ///
 /// Normalisation matches `TextNormalizer` (NFKC, lower case, everything but letters, digits
 /// and combining marks is a separator) but runs byte by byte: ASCII words are folded in
@@ -169,11 +171,17 @@ public struct Shingler: Sendable {
             } else {
                 // A word with other non-ASCII characters: the Unicode normaliser decides
                 // (NFKC, case fold; it may split the word).
-                let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                for part in TextNormalizer.normalize(word).utf8.split(separator: 32) {
-                    var h = WordHasher()
-                    for byte in part { h.add(byte) }
-                    if count < capacity { words[count] = h.finish(); count += 1 }
+                // Characters of scripts without spaces are tokens of their own.
+                var word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                word = TextNormalizer.normalize(word)
+                word.withUTF8 { folded in
+                    for part in UnsafeRawBufferPointer(folded).split(separator: 32) {
+                        UnspacedScript.tokens(UnsafeRawBufferPointer(rebasing: part)) { token in
+                            var h = WordHasher()
+                            for byte in token { h.add(byte) }
+                            if count < capacity { words[count] = h.finish(); count += 1 }
+                        }
+                    }
                 }
             }
         }
@@ -236,9 +244,11 @@ public struct Shingler: Sendable {
                 folded.withUnsafeBytes { body($0) }
             } else {
                 let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                for part in TextNormalizer.normalize(word).split(separator: " ") {
-                    var s = String(part)
-                    s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+                var normalized = TextNormalizer.normalize(word)
+                normalized.withUTF8 { folded in
+                    for part in UnsafeRawBufferPointer(folded).split(separator: 32) {
+                        UnspacedScript.tokens(UnsafeRawBufferPointer(rebasing: part), body)
+                    }
                 }
             }
         }

@@ -23,7 +23,7 @@ public struct ArchiveStore: Sendable {
         try FileOps.makeDirectory(directory)
         let bytes = Array(ArticleFile.render(article).utf8)
         let temp = try FileOps.writeTemporary(bytes, in: directory, hint: "article")
-        let slug = Slug.make(article.title)
+        let slug = Slug.make(article.title, fallback: article.id)
         for attempt in 1...10_000 {
             let name = Slug.candidate(slug, attempt: attempt) + ".md"
             if try FileOps.publishNew(temp, as: directory + "/" + name) {

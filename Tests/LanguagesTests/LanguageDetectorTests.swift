@@ -1,0 +1,32 @@
+import Testing
+import WinnowTestSupport
+@testable import Languages
+
+@Suite struct LanguageDetectorTests {
+    @Test(arguments: MultilingualText.paragraphs.keys.sorted())
+    func tellsTheLanguageOfAParagraph(_ code: String) {
+        #expect(LanguageDetector.detect(MultilingualText.paragraphs[code]!) == code)
+    }
+
+    @Test func paragraphsAreJoined() {
+        let paragraphs = MultilingualText.paragraphs["ru"]!.split(separator: ",").map(String.init)
+        #expect(LanguageDetector.detect(paragraphs: paragraphs) == "ru")
+    }
+
+    /// Too little to tell, or nothing at all: no answer rather than a guess.
+    @Test(arguments: ["", "hi", "42", "— …", "OK"])
+    func noGuessOnTooLittle(_ text: String) {
+        #expect(LanguageDetector.detect(text) == nil)
+    }
+
+    /// Long bodies are cut at a character boundary.
+    @Test func longTextIsBounded() {
+        let long = String(repeating: MultilingualText.paragraphs["ja"]! + "\n", count: 200)
+        #expect(long.utf8.count > LanguageDetector.maxBytes)
+        #expect(LanguageDetector.detect(long) == "ja")
+        var bytes = Array(long.utf8)
+        let n = bytes.withUnsafeBufferPointer { LanguageDetector.prefixLength($0, limit: 1001) }
+        #expect(n <= 1001 && bytes[n] & 0xC0 != 0x80)
+        bytes.removeAll()
+    }
+}
