@@ -6,7 +6,7 @@
 
 namespace CLD2 { const char *LanguageCode(Language lang); }
 
-extern "C" int ccld2_detect(const char *text, int length, char *code, int capacity, int *reliable) {
+extern "C" int ccld2_detect(const char *text, int length, char *code, int capacity, int *reliable, int *scored) {
     CLD2::CLDHints hints = {nullptr, nullptr, CLD2::UNKNOWN_ENCODING, CLD2::UNKNOWN_LANGUAGE};
     CLD2::Language language3[3];
     int percent3[3] = {0, 0, 0};
@@ -23,5 +23,6 @@ extern "C" int ccld2_detect(const char *text, int length, char *code, int capaci
         code[capacity - 1] = 0;
     }
     *reliable = isReliable ? 1 : 0;
+    *scored = textBytes;
     return percent3[0];
 }

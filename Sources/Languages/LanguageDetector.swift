@@ -6,6 +6,10 @@ import CCLD2
 public enum LanguageDetector {
     /// Bytes looked at: a few paragraphs settle it, and the time stays bounded.
     static let maxBytes = 16 * 1024
+    /// An answer CLD2 calls unreliable is taken when it covers this share of the text…
+    static let minPercent: Int32 = 60
+    /// …and CLD2 scored at least this many bytes.
+    static let minScoredBytes: Int32 = 120
 
     /// Code of the main language of `text` (ISO 639-1 where there is one: "en", "ru",
     /// "ja"; "zh" or "zh-Hant" for Chinese), or nil when CLD2 cannot tell it reliably
@@ -17,11 +21,15 @@ public enum LanguageDetector {
             let length = Self.prefixLength(bytes, limit: maxBytes)
             var code = [CChar](repeating: 0, count: 16)
             var reliable: Int32 = 0
-            base.withMemoryRebound(to: CChar.self, capacity: length) { chars in
-                _ = ccld2_detect(chars, Int32(length), &code, Int32(code.count), &reliable)
+            var scored: Int32 = 0
+            let percent = base.withMemoryRebound(to: CChar.self, capacity: length) { chars in
+                ccld2_detect(chars, Int32(length), &code, Int32(code.count), &reliable, &scored)
             }
             let name = String(decoding: code.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard reliable == 1, name != "un", !name.isEmpty else { return nil }
+            guard name != "un", !name.isEmpty else { return nil }
+            // CLD2 calls a paragraph that mixes scripts (Japanese naming Usenet groups)
+            // unreliable; most of a long enough text in one language settles it all the same.
+            guard reliable == 1 || (percent >= minPercent && scored >= minScoredBytes) else { return nil }
             return legacyCodes[name] ?? name
         }
     }

@@ -13,6 +13,15 @@ import WinnowTestSupport
         #expect(LanguageDetector.detect(paragraphs: paragraphs) == "ru")
     }
 
+    /// Mostly one language with names in another script: CLD2 calls it unreliable, the
+    /// share of the text settles it.
+    @Test func mixedScriptParagraphTakesItsMainLanguage() {
+        let text = "利用者は Debian に限らない質問を comp.os.linux.misc や linux.debian.user などの Usenet "
+            + "グループに投稿し、Apple Silicon や Raspberry Pi 5 の情報は forums.example.org で探すことができます。"
+            + "詳しくは https://www.example.org/doc/FAQ と /usr/share/doc/README を読んでください。"
+        #expect(LanguageDetector.detect(text) == "ja")
+    }
+
     /// Too little to tell, or nothing at all: no answer rather than a guess.
     @Test(arguments: ["", "hi", "42", "— …", "OK"])
     func noGuessOnTooLittle(_ text: String) {

@@ -9,9 +9,10 @@ extern "C" {
 
 /// Detects the main language of `length` bytes of UTF-8 plain text. Writes its code
 /// ("en", "ja", "zh", "zh-Hant"…, NUL-terminated, at most `capacity` bytes) to `code`,
-/// "un" when unknown; sets `*reliable` to 1 when CLD2 deems the answer reliable. Returns
-/// the percent of the text's letters in that language.
-int ccld2_detect(const char *text, int length, char *code, int capacity, int *reliable);
+/// "un" when unknown; sets `*reliable` to 1 when CLD2 deems the answer reliable and
+/// `*scored` to the number of text bytes it scored. Returns the percent of the text in
+/// that language.
+int ccld2_detect(const char *text, int length, char *code, int capacity, int *reliable, int *scored);
 
 #ifdef __cplusplus
 }
