@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Testing
 import WinnowTestSupport
@@ -42,5 +43,29 @@ import WinnowTestSupport
         #expect(path.hasSuffix("/bei-chao-xiannomisairu-fa-she.md"), "\(path)")
         let text = try String(contentsOfFile: ws.archive + "/" + path, encoding: .utf8)
         #expect(text.contains("language: \"ja\""), "\(text)")
+    }
+
+    /// An archive signed under the word-only scheme (v1): the first start after the upgrade
+    /// re-signs it, so an edited copy of a Japanese article stored before is still found.
+    @Test func upgradeFromWordOnlySignaturesResigns() throws {
+        let ws = TestWorkspace()
+        let ja = MultilingualText.paragraphs["ja"]!
+        let paragraphs = [ja, String(ja.reversed())]
+        let original = ws.directory.write("in/a.html", page("市議会の予算", paragraphs))
+        let first = try WinnowBinary.run(["ingest", "--config", ws.configPath, original])
+        let id = try #require(json(first.lines.first ?? "")["id"] as? String)
+        do {
+            // What a v1 index holds: its scheme, and a signature that cannot match v2's.
+            let index = try ArchiveIndex(stateDirectory: ws.state)
+            try index.setMeta("dedupe_scheme", "oph-minhash/128x32/words=3/v1")
+            try index.setSignature(id: id, [UInt8](repeating: 0xFF, count: 512))
+        }
+        var edited = paragraphs
+        edited[0] = edited[0].replacingOccurrences(of: "火曜日", with: "水曜日")
+        let copy = ws.directory.write("in/b.html", page("市議会の予算", edited))
+        let out = try WinnowBinary.run(["ingest", "--config", ws.configPath, copy])
+        #expect(out.stderr.contains("dedupe.scheme_changed"), "\(out.stderr)")
+        #expect(out.stderr.contains("signed=1"), "\(out.stderr)")
+        #expect(json(out.lines.first ?? "")["status"] as? String == "duplicate", "\(out.stdout)")
     }
 }
