@@ -1,7 +1,8 @@
 /// Near-duplicate detection: shingling, MinHash signatures, LSH banding and verification.
 ///
 /// - `Shingler` folds a body (NFKC, case fold, punctuation and whitespace folded, digits
-///   kept; ASCII fast path) into word shingles, each hashed once to 64 bits.
+///   kept; ASCII fast path) into word shingles, each hashed once to 64 bits; in scripts
+///   without spaces (Han, Kana, Thai…) every character is a token (`UnspacedScript`).
 /// - `MinHash` turns the shingle hashes into a 128 × 32-bit signature by one-permutation
 ///   hashing with optimal densification: every shingle is used, one hash per shingle.
 /// - `SignatureIndex` holds signatures in flat chunks and finds candidates through LSH
