@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // CLD2's API is C++: a C face (shim.cpp), linked against Debian's libcld2 (no pkg-config file).
+        .target(name: "CCLD2", path: "Sources/CCLD2", linkerSettings: [.linkedLibrary("cld2")]),
 
         .target(name: "CSystem", path: "Sources/CSystem"),
 
@@ -36,14 +38,15 @@ let package = Package(
             dependencies: ["CLibXML2", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
+        .target(name: "Languages", dependencies: ["CCLD2"]),
         .target(name: "Archive", dependencies: ["CSQLite", "WinnowCore", "Dedupe"]),
-        .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive"]),
+        .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive", "Languages"]),
         .target(name: "Inbox", dependencies: ["WinnowCore", "Pipeline", "Archive"]),
         .target(name: "Daemon", dependencies: ["WinnowCore", "Pipeline", "Inbox", "Archive", "Fetch", "Feeds"]),
         .executableTarget(
             name: "winnow",
             dependencies: [
-                "WinnowCore", "Extract", "Dedupe", "Archive", "Pipeline", "Inbox", "Daemon", "Fetch", "Feeds",
+                "WinnowCore", "Extract", "Dedupe", "Archive", "Pipeline", "Inbox", "Daemon", "Fetch", "Feeds", "Languages",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -58,6 +61,8 @@ let package = Package(
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"]),
         .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "WinnowTestSupport"]),
+        .testTarget(name: "LanguagesTests", dependencies: ["Languages", "WinnowTestSupport"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "WinnowTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

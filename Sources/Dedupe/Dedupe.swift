@@ -1,7 +1,8 @@
 /// Near-duplicate detection: shingling, MinHash signatures, LSH banding and verification.
 ///
 /// - `Shingler` folds a body (NFKC, case fold, punctuation and whitespace folded, digits
-///   kept; ASCII fast path) into word shingles, each hashed once to 64 bits.
+///   kept; ASCII fast path) into word shingles, each hashed once to 64 bits; in scripts
+///   without spaces (Han, Kana, Thai…) every character is a token (`UnspacedScript`).
 /// - `MinHash` turns the shingle hashes into a 128 × 32-bit signature by one-permutation
 ///   hashing with optimal densification: every shingle is used, one hash per shingle.
 /// - `SignatureIndex` holds signatures in flat chunks and finds candidates through LSH
@@ -26,9 +27,10 @@ public enum Dedupe {
     /// Names how stored signatures were made: scheme, size and shingle length. Stored with
     /// the signatures, so that signatures made another way (another `shingle_words`, or a
     /// change of normalisation or hashing, which bumps the version) are noticed at start
-    /// instead of silently never matching.
+    /// instead of silently never matching. v2: characters of scripts without spaces are
+    /// tokens of their own (`UnspacedScript`).
     public static func signatureScheme(shingleWords: Int) -> String {
-        "oph-minhash/\(signatureLength)x32/words=\(shingleWords)/v1"
+        "oph-minhash/\(signatureLength)x32/words=\(shingleWords)/unspaced-chars/v2"
     }
 }
 

@@ -1,6 +1,8 @@
 import WinnowCore
 
-/// Word shingles of a normalised body, each hashed once to 64 bits.
+/// Word shingles of a normalised body, each hashed once to 64 bits. In scripts written
+/// without spaces (Han, Kana, Thai…) each character is a token, so shingles there are
+/// character n-grams (`UnspacedScript`).
 ///
 /// Normalisation matches `TextNormalizer` (NFKC, lower case, everything but letters, digits
 /// and combining marks is a separator) but runs byte by byte: ASCII words are folded in
@@ -168,16 +170,54 @@ public struct Shingler: Sendable {
                 if count < capacity { words[count] = hashASCIIWord(p + start, length: i &- start, end: end); count &+= 1 }
             } else {
                 // A word with other non-ASCII characters: the Unicode normaliser decides
-                // (NFKC, case fold; it may split the word).
-                let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                for part in TextNormalizer.normalize(word).utf8.split(separator: 32) {
-                    var h = WordHasher()
-                    for byte in part { h.add(byte) }
-                    if count < capacity { words[count] = h.finish(); count += 1 }
+                // (NFKC, case fold; it may split the word). The non-ASCII words that follow
+                // go with it: one call for a Cyrillic sentence, not one per word.
+                // Characters of scripts without spaces are tokens of their own.
+                i = nonASCIIRunEnd(bytes, from: i)
+                var word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
+                word = TextNormalizer.normalize(word)
+                word.withUTF8 { folded in
+                    for part in UnsafeRawBufferPointer(folded).split(separator: 32) {
+                        UnspacedScript.tokens(UnsafeRawBufferPointer(rebasing: part)) { token in
+                            var h = WordHasher()
+                            for byte in token { h.add(byte) }
+                            if count < capacity { words[count] = h.finish(); count += 1 }
+                        }
+                    }
                 }
             }
         }
         return count
+    }
+
+    /// End of the run of non-ASCII words that continues at `i` (the end of one): separators
+    /// and words up to, not including, the next word that is all ASCII letters and digits.
+    static func nonASCIIRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> Int {
+        let cls = classTable.baseAddress!
+        let n = bytes.count
+        var end = i
+        var k = i
+        while k < n {
+            while k < n {
+                let c = cls[Int(bytes[k])]
+                if c == 1 { break }
+                if c == 0 { k += 1; continue }
+                let w = wideSeparator(bytes, k)
+                if w == 0 { break }
+                k += w
+            }
+            var ascii = true
+            while k < n {
+                let c = cls[Int(bytes[k])]
+                if c == 1 { k += 1; continue }
+                if c == 0 || wideSeparator(bytes, k) != 0 { break }
+                ascii = false
+                k += 1
+            }
+            if ascii { break }
+            end = k
+        }
+        return end
     }
 
     /// Bit 7 of each byte of the result is set when that byte of `x` is an ASCII letter or
@@ -236,9 +276,11 @@ public struct Shingler: Sendable {
                 folded.withUnsafeBytes { body($0) }
             } else {
                 let word = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-                for part in TextNormalizer.normalize(word).split(separator: " ") {
-                    var s = String(part)
-                    s.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+                var normalized = TextNormalizer.normalize(word)
+                normalized.withUTF8 { folded in
+                    for part in UnsafeRawBufferPointer(folded).split(separator: 32) {
+                        UnspacedScript.tokens(UnsafeRawBufferPointer(rebasing: part), body)
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 import Archive
 import Extract
 import Foundation
+import Languages
 import WinnowCore
 
 /// Turns an input into the article it would be stored as: extraction, fallbacks, title,
@@ -56,7 +57,9 @@ public struct ArticleBuilder: Sendable {
         return Article(
             id: Article.contentHash(of: paragraphs), title: title, url: url,
             source: input.sourceName ?? document.site ?? url.flatMap { URL(string: $0)?.host },
-            published: document.published, ingested: clock(), author: document.author, language: document.language,
+            published: document.published, ingested: clock(), author: document.author,
+            // Clippings and feed entries name no language; pages without `lang` neither.
+            language: document.language ?? LanguageDetector.detect(paragraphs: [title] + paragraphs),
             origin: input.origin, inputHash: inputHash, paragraphs: paragraphs)
     }
 

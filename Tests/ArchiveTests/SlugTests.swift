@@ -8,18 +8,39 @@ import Testing
         (".hidden", "hidden"),
         ("Ünïcödé café — naïve", "unicode-cafe-naive"),
         ("Don't Miss", "dont-miss"),
-        ("\u{0}\u{1}/\\..", "article"),
-        ("北京", "article"),
     ])
     func slugs(_ title: String, _ expected: String) {
-        #expect(Slug.make(title) == expected)
+        #expect(Slug.make(title, fallback: "0123456789abcdef") == expected)
+    }
+
+    /// Titles in other scripts are transliterated (ICU Any-Latin; Latin-ASCII), not dropped.
+    @Test(arguments: [
+        ("Россия и КНДР в 2027 году", "rossia-i-kndr-v-2027-godu"),  // Cyrillic (was "2027")
+        ("朝鲜导弹技术", "chao-xian-dao-dan-ji-shu"),  // Han
+        ("ミサイルの発射", "misairuno-fa-she"),  // Kana and Han
+        ("북한 미사일", "bughan-misail"),  // Hangul
+        ("الصواريخ الكورية", "alswarykh-alkwryt"),  // Arabic
+        ("טילים בקוריאה", "tylym-bqwryh"),  // Hebrew
+        ("Ελλάδα και Κύπρος", "ellada-kai-kypros"),  // Greek
+        ("ขีปนาวุธเกาหลีเหนือ", "khipnawuth-keahlihenux"),  // Thai
+    ])
+    func transliterated(_ title: String, _ expected: String) {
+        #expect(Slug.make(title, fallback: "0123456789abcdef") == expected)
+    }
+
+    @Test(arguments: ["\u{0}\u{1}/\\..", "— « » —", "🚀🚀"])
+    func nothingLeftGivesTheId(_ title: String) {
+        #expect(Slug.make(title, fallback: "0123456789abcdef") == "0123456789abcdef")
+        #expect(Slug.make(title, fallback: "") == "article")
     }
 
     @Test func isBoundedAndNeverEscapes() {
-        let slug = Slug.make(String(repeating: "word ", count: 100))
+        let slug = Slug.make(String(repeating: "word ", count: 100), fallback: "x")
         #expect(slug.count <= Slug.maxLength)
         #expect(!slug.hasSuffix("-"))
         #expect(Slug.candidate(slug, attempt: 12).count <= Slug.maxLength)
         #expect(Slug.candidate(slug, attempt: 12).hasSuffix("-12"))
+        let long = Slug.make(String(repeating: "Россия ", count: 40), fallback: "x")
+        #expect(long.count <= Slug.maxLength && !long.hasSuffix("-"))
     }
 }

@@ -26,7 +26,7 @@ public struct ArchiveStore: Sendable {
         try FileOps.makeDirectory(directory)
         let bytes = Array(ArticleFile.render(article).utf8)
         let temp = try FileOps.writeTemporary(bytes, in: directory, hint: "article")
-        let slug = Slug.make(article.title)
+        let slug = Slug.make(article.title, fallback: article.id)
         for attempt in 1...10_000 {
             let name = Slug.candidate(slug, attempt: attempt) + ".md"
             if try FileOps.publishNew(temp, as: directory + "/" + name) {
@@ -56,7 +56,7 @@ public struct ArchiveStore: Sendable {
         let folder = article.filingDate.utcDay.replacingOccurrences(of: "-", with: "/")
         let directory = root + "/" + folder
         try FileOps.makeDirectory(directory)
-        let slug = Slug.make(article.title)
+        let slug = Slug.make(article.title, fallback: article.id)
         for attempt in 1...10_000 {
             let path = folder + "/" + Slug.candidate(slug, attempt: attempt) + ".md"
             if reserved.contains(path) { continue }

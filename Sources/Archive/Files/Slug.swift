@@ -1,13 +1,32 @@
+import Foundation
+
 /// File names for articles: ASCII, lowercase, hyphenated, at most 80 characters.
 /// Built only from `[a-z0-9-]`, so no title can produce `/`, `..`, a leading dot or a
 /// control byte.
 public enum Slug {
     public static let maxLength = 80
 
-    public static func make(_ title: String) -> String {
+    /// The slug of `title`, transliterated to Latin letters first (ICU's `Any-Latin;
+    /// Latin-ASCII`: `Россия и КНДР` → `rossia-i-kndr`, `朝鲜导弹` → `chao-xian-dao-dan`);
+    /// `fallback` (the article id) when nothing of the title is left.
+    public static func make(_ title: String, fallback: String) -> String {
+        let slug = ascii(latin(title))
+        if !slug.isEmpty { return slug }
+        let other = ascii(fallback)
+        return other.isEmpty ? "article" : other
+    }
+
+    /// `text` in Latin letters; ASCII text as it is (the transform is not free).
+    static func latin(_ text: String) -> String {
+        guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        return text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+    }
+
+    /// Lower-case letters and digits of `text`, runs of anything else as one hyphen.
+    static func ascii(_ text: String) -> String {
         var out = ""
         var hyphen = false
-        for scalar in title.decomposedStringWithCompatibilityMapping.unicodeScalars {
+        for scalar in text.decomposedStringWithCompatibilityMapping.unicodeScalars {
             let v = scalar.value
             if (0x30...0x39).contains(v) || (0x61...0x7A).contains(v) {
                 if hyphen && !out.isEmpty { out.append("-") }
@@ -28,7 +47,7 @@ public enum Slug {
         }
         var slug = String(out.prefix(maxLength))
         while slug.hasSuffix("-") { slug.removeLast() }
-        return slug.isEmpty ? "article" : slug
+        return slug
     }
 
     /// The n-th candidate name for a slug in a folder: `slug`, `slug-2`, `slug-3`…,

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (release build, one core).",
-        subcommands: [DedupeBench.self, RebuildBench.self])
+        subcommands: [DedupeBench.self, RebuildBench.self, LanguageBench.self])
 }
 
 /// Resident set size of this process in bytes.
@@ -19,7 +19,7 @@ private func residentBytes() -> Int {
     return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }
 
-private func monotonicSeconds() -> Double {
+func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -36,7 +36,9 @@ struct DedupeBench: ParsableCommand {
             candidates (exact Jaccard/containment against the candidate's sorted shingle set, held in memory \
             here where the daemon reads and shingles the archive file) and insert of non-duplicates. Prints docs/s and the \
             bytes per indexed document held by the signature index. With labels, also precision and \
-            recall of the duplicate decisions per variant kind, against exact 3-shingle ground truth.
+            recall of the duplicate decisions per variant kind (and per "lang", when the records name one), \
+            against exact 3-shingle ground truth or, with --truth labels, the generator's labels (every \
+            variant of a base article is a duplicate; bases and same-topic articles are not).
             """)
 
     @Argument(help: "JSONL corpus: one {\"id\",\"text\"} per line.")
@@ -47,12 +49,14 @@ struct DedupeBench: ParsableCommand {
     @Option(help: "Words per shingle.") var shingleWords = 3
     @Option(help: "Repeat the timed run this many times and report the best.") var repeats = 3
     @Flag(help: "Only time normalise + shingle + signature (for profiling).") var fingerprintOnly = false
+    @Option(help: "Ground truth: 'exact' (shingle similarity) or 'labels' (variants are duplicates).") var truth = "exact"
 
     struct Doc {
         var id: String
         var text: String
         var group: String?
         var kind: String?
+        var lang: String?
     }
 
     /// What the Python libraries' own benchmarks time: signature, LSH query, and insert when
@@ -82,9 +86,11 @@ struct DedupeBench: ParsableCommand {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any],
                   let text = object["text"] as? String else { continue }
             let id = (object["id"] as? String) ?? (object["id"] as? Int).map(String.init) ?? String(docs.count)
-            docs.append(Doc(id: id, text: text, group: object["group"] as? String, kind: object["kind"] as? String))
+            docs.append(Doc(id: id, text: text, group: object["group"] as? String, kind: object["kind"] as? String,
+                            lang: object["lang"] as? String))
         }
         guard !docs.isEmpty else { throw ValidationError("no documents in \(corpus)") }
+        guard ["exact", "labels"].contains(truth) else { throw ValidationError("--truth is 'exact' or 'labels'") }
         let parameters = DedupeParameters(jaccard: jaccard, containment: containment, shingleWords: shingleWords)
         let words = docs.reduce(0) { $0 + $1.text.split(whereSeparator: { $0 == " " || $0 == "\n" }).count }
 
@@ -171,26 +177,31 @@ struct DedupeBench: ParsableCommand {
         var storedByGroup: [String: [Int]] = [:]
         struct Tally { var tp = 0, fp = 0, fn = 0, tn = 0 }
         var tallies: [String: Tally] = [:]
+        var byLanguage: [String: Tally] = [:]
         var examples: [String] = []
         for (i, doc) in docs.enumerated() {
             let group = doc.group ?? "doc-\(i)"
             var partners = storedByGroup[group] ?? []
             if let match = decisions[i] { partners.append(storedPositions[match]) }
-            let truth = partners.contains { j in
-                let e = Similarity.exact(sets[i], in: sets[j])
-                return e.jaccard >= parameters.jaccard || e.containment >= parameters.containment
-            }
+            let truth = self.truth == "labels"
+                ? !["base", "topic"].contains(doc.kind ?? "base")
+                : partners.contains { j in
+                    let e = Similarity.exact(sets[i], in: sets[j])
+                    return e.jaccard >= parameters.jaccard || e.containment >= parameters.containment
+                }
             let predicted = decisions[i] != nil
             var t = tallies[doc.kind ?? "unlabelled", default: Tally()]
+            var l = byLanguage[doc.lang ?? "-", default: Tally()]
+            defer { byLanguage[doc.lang ?? "-"] = l }
             switch (predicted, truth) {
-            case (true, true): t.tp += 1
+            case (true, true): t.tp += 1; l.tp += 1
             case (true, false):
-                t.fp += 1
+                t.fp += 1; l.fp += 1
                 if examples.count < 5 { examples.append("false positive: \(doc.id) (\(doc.kind ?? "")) matched \(docs[storedPositions[decisions[i]!]].id)") }
             case (false, true):
-                t.fn += 1
+                t.fn += 1; l.fn += 1
                 if examples.count < 5 { examples.append("missed: \(doc.id) (\(doc.kind ?? ""))") }
-            case (false, false): t.tn += 1
+            case (false, false): t.tn += 1; l.tn += 1
             }
             tallies[doc.kind ?? "unlabelled"] = t
             if !predicted {
@@ -199,7 +210,9 @@ struct DedupeBench: ParsableCommand {
             }
         }
         func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : String(format: "%.4f", Double(a) / Double(b)) }
-        print("quality (truth: exact \(parameters.shingleWords)-shingle Jaccard >= \(parameters.jaccard) or containment >= \(parameters.containment)):")
+        print(truth == "labels"
+              ? "quality (truth: the generator's labels; every variant of a base article is a duplicate):"
+              : "quality (truth: exact \(parameters.shingleWords)-shingle Jaccard >= \(parameters.jaccard) or containment >= \(parameters.containment)):")
         // Swift padding: `%-16@` is not padded by Foundation on Linux.
         var rows: [[String]] = []
         func row(_ kind: String, _ t: Tally) -> [String] {
@@ -221,6 +234,17 @@ struct DedupeBench: ParsableCommand {
                 return i == 0 ? cell + pad : pad + cell  // names left, numbers right
             }
             print("  " + cells.joined(separator: "  "))
+        }
+        if byLanguage.count > 1 || byLanguage["-"] == nil {
+            print("  by language:")
+            let langRows = byLanguage.keys.sorted().map { row($0, byLanguage[$0]!) }
+            for line in [header] + langRows {
+                let cells = line.enumerated().map { i, cell in
+                    let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
+                    return i == 0 ? cell + pad : pad + cell
+                }
+                print("  " + cells.joined(separator: "  "))
+            }
         }
         for e in examples { print("  " + e) }
     }
