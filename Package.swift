@@ -22,6 +22,9 @@ let package = Package(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(
+            name: "CUchardet", path: "Sources/CUchardet", pkgConfig: "uchardet",
+            providers: [.apt(["libuchardet-dev"])]),
+        .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
@@ -31,7 +34,7 @@ let package = Package(
         .target(name: "Extract", dependencies: ["CLibXML2", "WinnowCore"]),
         .target(
             name: "Feeds",
-            dependencies: ["CLibXML2", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
+            dependencies: ["CLibXML2", "CUchardet", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
         .target(name: "Archive", dependencies: ["CSQLite", "WinnowCore", "Dedupe"]),

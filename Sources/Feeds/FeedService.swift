@@ -319,7 +319,8 @@ public final class FeedService: @unchecked Sendable {
         }
         let feed: ParsedFeed
         do {
-            feed = try FeedParser.parse(response.body, url: response.effectiveURL, charset: response.charset)
+            feed = try FeedParser.parse(response.body, url: response.effectiveURL, charset: response.charset,
+                                        contentLocation: response.header("content-location"))
         } catch {
             failed(record: updated, status: response.status, reason: "parse: \(error.message)", retryAfter: nil, config: config,
                    finish: finish)

@@ -15,16 +15,17 @@ public enum OPML {
     /// Every `<outline xmlUrl=…>` (nested folders included); only http(s) URLs are kept.
     public static func parse(_ bytes: [UInt8]) throws(FeedParseError) -> [Outline] {
         _ = FeedParser.setup
-        let prepared = FeedText.prepareXML(bytes, charset: nil)
-        var options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue | XML_PARSE_RECOVER.rawValue)
-        if prepared.transcoded { options |= Int32(XML_PARSE_IGNORE_ENC.rawValue) }
-        let data = prepared.bytes
+        let decoded: FeedEncoding.Decoded
+        do { decoded = try FeedEncoding.decode(bytes, httpCharset: nil) } catch { throw FeedParseError(error.description) }
+        let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
+                            | XML_PARSE_RECOVER.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
+        let data = decoded.bytes
         guard !data.isEmpty else { throw FeedParseError("empty OPML file") }
         var outlines: [Outline] = []
         var sawRoot = false
         let ok: Bool = data.withUnsafeBufferPointer { buffer in
             let reader = buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                xmlReaderForMemory($0, Int32(buffer.count), nil, prepared.encoding, options)
+                xmlReaderForMemory($0, Int32(buffer.count), nil, "UTF-8", options)
             }
             guard let reader else { return false }
             defer { xmlFreeTextReader(reader) }

@@ -13,7 +13,7 @@ struct FeedsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds",
         abstract: "List feeds with their state; import or export OPML.",
-        subcommands: [FeedsList.self, FeedsImport.self, FeedsExport.self],
+        subcommands: [FeedsList.self, FeedsImport.self, FeedsExport.self, FeedsParse.self],
         defaultSubcommand: FeedsList.self)
 }
 
