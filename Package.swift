@@ -57,7 +57,8 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "WinnowTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"]),
+        .testTarget(
+            name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "WinnowTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -327,7 +327,7 @@ public final class FeedService: @unchecked Sendable {
             return
         }
         for warning in feed.warnings {
-            logger.warning("feed.salvaged", metadata: ["url": "\(url)", "reason": "\(warning)"])
+            logger.warning("feed.warning", metadata: ["url": "\(url)", "reason": "\(warning)"])
         }
         succeeded(record: updated, response: response, feed: feed, source: source, config: config, started: started, finish: finish)
     }

@@ -67,7 +67,7 @@ public struct ParsedFeed: Sendable {
 }
 
 /// Why a document could not be read as a feed (one line, no input name: the caller adds it).
-public struct FeedParseError: Error, Sendable, CustomStringConvertible {
+public struct FeedParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }

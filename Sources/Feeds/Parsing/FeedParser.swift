@@ -51,11 +51,19 @@ public enum FeedParser {
     static func parseXML(_ bytes: [UInt8], url: String) throws(FeedParseError) -> ParsedFeed {
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
                             | XML_PARSE_IGNORE_ENC.rawValue)
+        // A CDATA section left open swallows the entries after it up to the next `]]>` and the
+        // document may still be well-formed, so this one is repaired before the first parse.
+        var notes: [String] = []
+        let bytes = FeedRepair.closeCDATA(bytes, notes: &notes)
         let strict = XMLFeedReader.run(bytes, url: url, options: options)
-        if strict.error == nil, let feed = strict.feed { return feed }
+        if strict.error == nil, var feed = strict.feed {
+            if !notes.isEmpty { feed.warnings.append("malformed XML repaired (\(notes.joined(separator: ", ")))") }
+            return feed
+        }
         if strict.feed == nil, strict.error?.hasPrefix("not a feed") == true { throw FeedParseError(strict.error!) }
         // Broken XML: repair what feeds commonly get wrong, then try again.
-        let repair = FeedRepair.repair(bytes)
+        var repair = FeedRepair.repair(bytes)
+        repair.notes = notes + repair.notes
         if !repair.notes.isEmpty {
             let again = XMLFeedReader.run(repair.bytes, url: url, options: options)
             if again.error == nil, var feed = again.feed {

@@ -17,7 +17,7 @@ enum FeedRepair {
     }
 
     static func find(_ needle: [UInt8], in b: [UInt8], from: Int) -> Int? {
-        guard !needle.isEmpty, b.count >= needle.count, from <= b.count - needle.count else { return nil }
+        guard !needle.isEmpty, from >= 0, b.count >= needle.count, from <= b.count - needle.count else { return nil }
         var i = from
         while i <= b.count - needle.count {
             if b[i] == needle[0], b[i..<(i + needle.count)].elementsEqual(needle) { return i }
@@ -87,6 +87,7 @@ enum FeedRepair {
     /// Closes a CDATA section left open: `]]>` goes before the end tag of the element the
     /// section was opened in.
     static func closeCDATA(_ b: [UInt8], notes: inout [String]) -> [UInt8] {
+        guard b.count < 64 << 20, find(Array("<![CDATA[".utf8), in: b, from: 0) != nil else { return b }
         let open = Array("<![CDATA[".utf8), close = Array("]]>".utf8)
         var out = b
         var from = 0
