@@ -15,8 +15,7 @@ public enum OPML {
     /// Every `<outline xmlUrl=…>` (nested folders included); only http(s) URLs are kept.
     public static func parse(_ bytes: [UInt8]) throws(FeedParseError) -> [Outline] {
         _ = FeedParser.setup
-        let decoded: FeedEncoding.Decoded
-        do { decoded = try FeedEncoding.decode(bytes, httpCharset: nil) } catch { throw FeedParseError(error.description) }
+        let decoded = FeedEncoding.decode(bytes, httpCharset: nil)
         let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue | XML_PARSE_NOWARNING.rawValue
                             | XML_PARSE_RECOVER.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
         let data = decoded.bytes

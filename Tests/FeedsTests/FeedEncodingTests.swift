@@ -39,9 +39,18 @@ import WinnowCore
         #expect(feed.entries.first?.title == "Привет мир")
     }
 
-    @Test func anUnknownDeclaredEncodingIsNamed() {
-        #expect(throws: FeedParseError("unknown encoding \"NONSENSE-9\" in the XML declaration")) {
-            try FeedParser.parse(Array("<?xml version=\"1.0\" encoding=\"nonsense-9\"?><rss/>".utf8), url: "http://x.example/")
-        }
+    @Test func anUnknownDeclaredEncodingIsReadAsWhatTheBytesLookLike() throws {
+        let xml = "<?xml version=\"1.0\" encoding=\"nonsense-9\"?><rss><channel><item><title>Crème brûlée</title></item></channel></rss>"
+        let feed = try FeedParser.parse(Array(xml.utf8), url: "http://x.example/")
+        #expect(feed.entries.first?.title == "Crème brûlée")
+        #expect(feed.encoding == "UTF-8 (detected)")
+    }
+
+    @Test func misdecodedTextIsRepaired() throws {
+        // UTF-8 read as Latin-1 upstream, and a C1 control for windows-1252's apostrophe.
+        let xml = "<rss><channel><item><title>Caf\u{C3}\u{A9} \u{E2}\u{80}\u{A6}</title><description>don&#146;t</description></item></channel></rss>"
+        let feed = try FeedParser.parse(Array(xml.utf8), url: "http://x.example/")
+        #expect(feed.entries.first?.title == "Café …")
+        #expect(feed.entries.first?.paragraphs == ["don\u{2019}t"])
     }
 }

@@ -220,7 +220,7 @@ import WinnowCore
 
     @Test func garbageIsAnErrorNotACrash() throws {
         for input in ["", "   ", "<html><body>not a feed</body></html>", "<<<>>>&&&", "{\"not\": \"a feed\"}", "{broken json",
-                      "\u{0}\u{1}\u{2}binary", "<rss", "<?xml version=\"1.0\" encoding=\"nonsense-9\"?><rss/>"] {
+                      "\u{0}\u{1}\u{2}binary", "<rss"] {
             #expect(throws: FeedParseError.self) { try FeedParser.parse(Array(input.utf8), url: "http://x.example/") }
         }
         // Random bytes never crash.

@@ -22,13 +22,8 @@ public enum FeedEncoding {
         public var source: Source
     }
 
-    public struct UnknownEncoding: Error, Sendable, CustomStringConvertible {
-        public var name: String
-        public var description: String { "unknown encoding \"\(name)\" in the XML declaration" }
-    }
-
     /// Decodes `bytes`; `httpCharset` is the `charset` of the HTTP `Content-Type`, if any.
-    public static func decode(_ bytes: [UInt8], httpCharset: String?) throws(UnknownEncoding) -> Decoded {
+    public static func decode(_ bytes: [UInt8], httpCharset: String?) -> Decoded {
         if let (bom, length) = byteOrderMark(bytes) {
             return finish(Array(bytes[length...]), bom, .bom)
         }
@@ -39,7 +34,10 @@ public enum FeedEncoding {
         let valid = String(validating: bytes, as: UTF8.self) != nil
         let hasNonASCII = bytes.contains { $0 >= 0x80 }
         if let declared = declaredEncoding(bytes).map(normalize), !declared.isEmpty {
-            guard Transcoder.isKnown(declared) else { throw UnknownEncoding(name: declared) }
+            guard Transcoder.isKnown(declared) else {
+                // An encoding nobody knows: read the bytes as what they look like.
+                return finish(bytes, valid ? "UTF-8" : (detect(bytes) ?? "WINDOWS-1252"), .detected)
+            }
             if declared == "UTF-8" {
                 if valid { return finish(bytes, "UTF-8", .declaration) }
                 // Declared UTF-8 but not UTF-8: the declaration is wrong.
@@ -146,7 +144,12 @@ public enum FeedEncoding {
         case "SHIFT-JIS", "SJIS", "X-SJIS", "MS_KANJI", "CSSHIFTJIS": return "SHIFT_JIS"
         case "UTF-16", "UTF16": return "UTF-16"
         case "UTF-32", "UTF32": return "UTF-32"
-        default: return name
+        case "MACROMAN", "MAC", "X-MAC-ROMAN": return "MACINTOSH"
+        default:
+            // `windows_1252`, `cp-1251`: iconv wants hyphens, or none.
+            let hyphenated = name.replacingOccurrences(of: "_", with: "-")
+            if hyphenated != name, Transcoder.isKnown(hyphenated) { return hyphenated }
+            return name
         }
     }
 

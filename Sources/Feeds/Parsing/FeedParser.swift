@@ -31,8 +31,7 @@ public enum FeedParser {
         LibXML.initialize()
         _ = setup
         guard bytes.count <= maxBytes else { throw FeedParseError("document too large (\(bytes.count) bytes)") }
-        let decoded: FeedEncoding.Decoded
-        do { decoded = try FeedEncoding.decode(bytes, httpCharset: charset) } catch { throw FeedParseError(error.description) }
+        let decoded = FeedEncoding.decode(bytes, httpCharset: charset)
         let data = decoded.bytes
         var start = 0
         while start < data.count, [0x20, 0x09, 0x0A, 0x0D].contains(data[start]) { start += 1 }

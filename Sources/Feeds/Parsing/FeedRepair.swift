@@ -66,7 +66,11 @@ enum FeedRepair {
                 || b[j] == UInt8(ascii: "_") || b[j] == UInt8(ascii: "-") || b[j] == UInt8(ascii: ".") { j += 1 }
             let terminated = j < b.count && b[j] == UInt8(ascii: ";") && j > nameStart
             let name = String(decoding: b[nameStart..<j], as: UTF8.self)
-            if terminated && (nameStart > i + 1 || xmlEntities.contains(name) || declared.contains(name)) {
+            if terminated, nameStart > i + 1, name.hasPrefix("X") {
+                // `&#X41;`: XML allows only a lower-case x.
+                out += Array("&#x".utf8) + b[(nameStart + 1)...j]
+                i = j + 1
+            } else if terminated && (nameStart > i + 1 || xmlEntities.contains(name) || declared.contains(name)) {
                 out += b[i...j]
                 i = j + 1
             } else if terminated, let entity = htmlEntityLookup(name) {

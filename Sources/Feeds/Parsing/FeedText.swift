@@ -37,12 +37,20 @@ public enum FeedText {
                 let inner = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
                 let closing = inner.hasPrefix("/")
                 let name = String(inner.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber })).lowercased()
+                let start = i
                 i = j + 1
                 if let dropped = dropping {
                     if closing && name == dropped { dropping = nil }
                     continue
                 }
-                if name.isEmpty && !inner.hasPrefix("!") { current += "<" + inner + ">"; continue }
+                // `<!--`, `<![CDATA[` and `<!DOCTYPE` are markup; any other `<!` is text.
+                let declaration = inner.hasPrefix("!--") || inner.hasPrefix("![") || inner.lowercased().hasPrefix("!doctype")
+                if name.isEmpty && !declaration {
+                    // Not a tag: the `<` is text, and what follows is read again (it may hold tags).
+                    current.unicodeScalars.append("<")
+                    i = start + 1
+                    continue
+                }
                 if droppedTags.contains(name) && !closing && !inner.hasSuffix("/") { dropping = name; continue }
                 if blockTags.contains(name) { flush() }
                 continue
@@ -102,6 +110,35 @@ public enum FeedText {
         return evidence
     }
 
+    /// Undoes two common encoding accidents, as feedparser does: text that is UTF-8 read as
+    /// Latin-1 (`â€¦` for `…`), and C1 controls (U+0080–U+009F) standing for the
+    /// windows-1252 characters of the same bytes (`&#146;` for `’`).
+    public static func repairMisdecoded(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value >= 0x80 }) else { return s }
+        var text = s
+        if text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
+            let bytes = text.unicodeScalars.map { UInt8($0.value) }
+            if let utf8 = String(validating: bytes, as: UTF8.self) { text = utf8 }
+        }
+        guard text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value), let mapped = Unicode.Scalar(cp1252High[Int(scalar.value - 0x80)]),
+               mapped.value != 0 {
+                out.append(mapped)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Windows-1252 bytes 0x80–0x9F (0 where undefined).
+    static let cp1252High: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    ]
+
     /// A one-line plain-text version of a possibly-HTML field (titles, authors).
     public static func plainLine(_ raw: String, html: Bool = true) -> String {
         let text = html && raw.contains("<") ? paragraphs(fromHTML: raw).joined(separator: " ") : decodeEntities(raw)
@@ -127,6 +164,10 @@ public enum FeedText {
                     value = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
                 } else if name.hasPrefix("#") {
                     value = UInt32(name.dropFirst(1)).flatMap(Unicode.Scalar.init)
+                }
+                // `&#146;` means windows-1252's byte 146 (as HTML5 reads it).
+                if let v = value?.value, (0x80...0x9F).contains(v), cp1252High[Int(v - 0x80)] != 0 {
+                    value = Unicode.Scalar(cp1252High[Int(v - 0x80)])
                 } else if name == "apos" {
                     value = "'"
                 } else if !name.isEmpty, let entity = htmlEntityLookup(name) {

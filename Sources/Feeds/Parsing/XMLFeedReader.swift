@@ -32,9 +32,10 @@ enum TextKind: Equatable {
     /// RSS's unmarked fields: HTML only when it looks like HTML (feedparser's rule).
     case guess
 
-    /// The kind an Atom `type` (1.0 names or 0.3 MIME types) and 0.3 `mode` say; nil for
-    /// binary content, which is never text.
-    static func from(type raw: String?, mode: String?, fallback: TextKind) -> TextKind? {
+    /// The kind an Atom `type` (1.0 names or 0.3 MIME types) and 0.3 `mode` say, and whether
+    /// the text is base64 (`mode="base64"`, or any other MIME type, which Atom 1.0 carries
+    /// base64-encoded).
+    static func from(type raw: String?, mode: String?, fallback: TextKind) -> (kind: TextKind, base64: Bool) {
         let type = (raw ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         var kind: TextKind
         switch type {
@@ -45,11 +46,13 @@ enum TextKind: Equatable {
         default:
             if type.hasSuffix("+xml") || type.hasSuffix("/xml") { kind = .xhtml }
             else if type.hasPrefix("text/") { kind = .text }
-            else if mode?.lowercased() == "base64" { return nil }
-            else { return nil }
+            else { return (.text, true) }
         }
-        if mode?.lowercased() == "escaped", kind == .xhtml { kind = .html }
-        return kind
+        let mode = mode?.lowercased()
+        if mode == "escaped", kind == .xhtml { kind = .html }
+        // Base64 markup is escaped markup once decoded.
+        if mode == "base64", kind == .xhtml { kind = .html }
+        return (kind, mode == "base64")
     }
 }
 
@@ -82,8 +85,10 @@ struct XMLFeedReader {
         var guidLink: String?
         var idLink: String?
 
+        /// Whether a candidate of `rank` may fill `field`: a repeated element of the same rank
+        /// replaces the earlier one (feedparser keeps the last), except for links.
         mutating func offer(_ field: Field, rank: Int) -> Bool {
-            if let held = ranks[field], held <= rank { return false }
+            if let held = ranks[field], held < rank || (held == rank && field == .link) { return false }
             ranks[field] = rank
             return true
         }
@@ -218,8 +223,9 @@ struct XMLFeedReader {
             guard channelChild, core else { return }
             switch name {
             case "title":
-                let kind = atom ? TextKind.from(type: Self.attribute(r, "type"), mode: Self.attribute(r, "mode"), fallback: .text) : .guess
-                begin(.feedTitle, rank: 0, depth, r, kind: kind ?? .text, base: base)
+                let kind = atom ? TextKind.from(type: Self.attribute(r, "type"), mode: Self.attribute(r, "mode"), fallback: .text)
+                    : (.guess, false)
+                begin(.feedTitle, rank: 0, depth, r, kind: kind.kind, base64: kind.base64, base: base)
             case "ttl": begin(.ttl, rank: 0, depth, r, kind: .text, base: base)
             case "link":
                 if let href = Self.attribute(r, "href") {
@@ -251,8 +257,8 @@ struct XMLFeedReader {
         let mode = Self.attribute(r, "mode")
         switch (name, core) {
         case ("title", true):
-            let kind = atom ? TextKind.from(type: type, mode: mode, fallback: .text) : .guess
-            begin(.title, rank: 0, depth, r, kind: kind ?? .text, base64: mode == "base64", base: base)
+            let kind = atom ? TextKind.from(type: type, mode: mode, fallback: .text) : (.guess, false)
+            begin(.title, rank: 0, depth, r, kind: kind.kind, base64: kind.base64, base: base)
         case ("title", false):
             let rank = ns == FeedNamespace.dc || ns == FeedNamespace.dcterms ? 1 : (FeedNamespace.isMedia(ns) ? 2 : 4)
             begin(.title, rank: rank, depth, r, kind: FeedNamespace.isMedia(ns) ? mediaKind(r) : .guess, base: base)
@@ -277,16 +283,15 @@ struct XMLFeedReader {
         case ("description", true) where !atom:
             begin(.summary, rank: 0, depth, r, kind: .html, base: base)
         case ("summary", true) where atom:
-            guard let kind = TextKind.from(type: type, mode: mode, fallback: .text) else { return }
-            begin(.summary, rank: 0, depth, r, kind: kind, base64: mode == "base64", base: base)
+            let kind = TextKind.from(type: type, mode: mode, fallback: .text)
+            begin(.summary, rank: 0, depth, r, kind: kind.kind, base64: kind.base64, base: base)
         case ("content", true) where atom:
             if Self.attribute(r, "src") != nil { return }
-            let atom03 = ns == FeedNamespace.atom03
-            guard let kind = TextKind.from(type: type, mode: mode, fallback: .text) else { return }
-            begin(.content, rank: 0, depth, r, kind: kind, base64: atom03 && mode == "base64", base: base)
+            let kind = TextKind.from(type: type, mode: mode, fallback: .text)
+            begin(.content, rank: 0, depth, r, kind: kind.kind, base64: kind.base64, base: base)
         case ("encoded", false) where ns == FeedNamespace.content:
             begin(.content, rank: 0, depth, r, kind: .html, base: base)
-        case ("body", false) where ns == FeedNamespace.xhtml:
+        case ("body", _) where ns == FeedNamespace.xhtml || ns.isEmpty:
             begin(.content, rank: 1, depth, r, kind: .xhtml, base: base)
         case ("fullitem", _):
             begin(.content, rank: 2, depth, r, kind: .html, base: base)
@@ -335,6 +340,7 @@ struct XMLFeedReader {
         capture = nil
         var raw = c.buffer
         if c.base64, let decoded = Self.base64(raw) { raw = decoded }
+        raw = FeedText.repairMisdecoded(raw)
         let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { return }
         var kind = c.kind
@@ -358,7 +364,8 @@ struct XMLFeedReader {
         if c.field == .id {
             let lower = trimmed.lowercased()
             let http = lower.hasPrefix("http://") || lower.hasPrefix("https://")
-            if c.isGuid { if c.isPermaLink && http { draft!.guidLink = trimmed } } else if http { draft!.idLink = trimmed }
+            let link = http ? String(lower.prefix(while: { $0 != ":" })) + String(trimmed.drop(while: { $0 != ":" })) : trimmed
+            if c.isGuid { if c.isPermaLink && http { draft!.guidLink = link } } else if http { draft!.idLink = link }
         }
         if c.field == .published || c.field == .updated {
             // An unreadable date does not hold the field against a lower-ranked one.
