@@ -297,8 +297,8 @@ import WinnowCore
             </body></opml>
             """
         let outlines = try OPML.parse(Array(opml.utf8))
-        #expect(outlines == [OPML.Outline(url: "https://one.example/feed", title: "One & Only"),
-                             OPML.Outline(url: "http://two.example/rss.xml", title: "Two")])
+        #expect(outlines == [OPML.Outline(url: "https://one.example/feed", title: "One & Only", category: "Folder"),
+                             OPML.Outline(url: "http://two.example/rss.xml", title: "Two", category: "Folder")])
         let again = try OPML.parse(Array(OPML.export(outlines).utf8))
         #expect(again == outlines)
         #expect(throws: FeedParseError.self) { try OPML.parse(Array("<html/>".utf8)) }

@@ -4,66 +4,134 @@ import Feeds
 import Foundation
 import WinnowCore
 
-/// `winnow feeds`: the feed table, OPML import and export.
+/// `winnow feeds`: the feed table; adding, removing, disabling feeds; OPML import and export.
 ///
-/// Feeds come from two places, both polled: `[[feeds]]` tables in the config, and feeds
-/// imported from OPML, which are kept in the index (`feeds.imported = 1`) so that importing
-/// never rewrites the config file. A feed in both is polled once, with the config's settings.
+/// Feeds come from two places, both polled: `[[feeds]]` tables in the config, and feeds added
+/// with `feeds add` or imported from OPML, which are kept in the index (`feeds.imported = 1`)
+/// so that adding never rewrites the config file. A feed in both is polled once, with the
+/// config's settings.
 struct FeedsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feeds",
-        abstract: "List feeds with their state; import or export OPML.",
-        subcommands: [FeedsList.self, FeedsImport.self, FeedsExport.self, FeedsParse.self],
+        abstract: "List feeds with their state; add, remove, disable or enable one; import or export OPML.",
+        subcommands: [FeedsList.self, FeedsAdd.self, FeedsRemove.self, FeedsDisable.self, FeedsEnable.self, FeedsImport.self,
+                      FeedsExport.self, FeedsParse.self],
         defaultSubcommand: FeedsList.self)
 }
 
-/// The config's feeds plus the imported ones, with their stored state.
-/// Read-only: a missing index means no feed has been polled or imported yet.
-func loadFeedTable(_ config: Config) throws -> [(source: FeedSource, record: FeedRecord)] {
-    let stored = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)?.feedRecords() ?? []
+/// One row of `winnow feeds`.
+struct FeedRow {
+    var source: FeedSource
+    var record: FeedRecord
+    var stored: Int
+}
+
+/// The config's feeds plus the added ones (disabled ones too), with their stored state.
+/// Read-only: a missing index means no feed has been polled or added yet.
+func loadFeedTable(_ config: Config) throws -> [FeedRow] {
+    let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)
+    let stored = try index?.feedRecords() ?? []
+    let counts = (try? index?.storedCountsByFeed()) ?? [:]
     let records = Dictionary(stored.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
-    var sources: [String: FeedSource] = [:]
-    for record in records.values where record.imported {
-        sources[record.url] = FeedSource(url: record.url, name: record.title, imported: true)
-    }
-    for feed in config.feeds {
-        sources[feed.url] = FeedSource(url: feed.url, name: feed.name, intervalMinutes: feed.intervalMinutes,
-                                       insecureTLS: feed.insecureTLS, imported: sources[feed.url] != nil)
-    }
-    return sources.keys.sorted().map { (sources[$0]!, records[$0] ?? FeedRecord(url: $0)) }
+    let sources = FeedSource.merge(config: config.feeds, records: stored, includeDisabled: true)
+    return sources.keys.sorted().map { FeedRow(source: sources[$0]!, record: records[$0] ?? FeedRecord(url: $0), stored: counts[$0] ?? 0) }
 }
 
 struct FeedsList: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Show each feed's state (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "Show each feed's name, state, articles stored and last error (the default).",
+        discussion: """
+            STATUS is new, ok, failing or disabled; failing* marks a feed that has failed for more than \
+            three days: it is still polled, at the backoff cap. The last error is printed in full under \
+            its row. --json prints one object per feed instead.
+            """)
 
     @OptionGroup var options: GlobalOptions
+
+    @Flag(help: "One JSON object per feed.") var json = false
 
     func run() throws {
         let (config, _) = try options.load()
         let table = try loadFeedTable(config)
-        if table.isEmpty {
-            print("no feeds (add [[feeds]] to the config or run `winnow feeds import FILE.opml`)")
+        if json {
+            for row in table { print(Self.json(row)) }
             return
         }
-        var rows = [["URL", "STATUS", "HTTP", "LAST FETCH", "ERRORS", "NEXT DUE", "LAST ERROR"]]
-        for (source, record) in table {
-            let status = FeedStatus(source: source, record: record)
+        if table.isEmpty {
+            print("no feeds (add one with `winnow feeds add URL`, or [[feeds]] in the config, or `winnow feeds import FILE.opml`)")
+            return
+        }
+        var rows = [["NAME", "URL", "STATUS", "HTTP", "STORED", "LAST FETCH", "ERRORS", "NEXT DUE"]]
+        var errors: [Int: String] = [:]
+        var flagged = false
+        for row in table {
+            let status = FeedStatus(source: row.source, record: row.record)
+            var state = row.source.disabled ? "disabled" : status.state.rawValue
+            if status.longFailing && !row.source.disabled { state += "*"; flagged = true }
             rows.append([
-                record.url, status.state.rawValue, record.lastStatus.map(String.init) ?? "-",
-                record.lastFetch?.rfc3339 ?? "never", "\(record.errorCount)", record.nextDue?.rfc3339 ?? "now",
-                record.lastError.map { String($0.prefix(80)) } ?? "-",
+                Self.clip(status.name ?? "-", 28), row.record.url, state, row.record.lastStatus.map(String.init) ?? "-",
+                "\(row.stored)", row.record.lastFetch?.rfc3339 ?? "never", "\(row.record.errorCount)",
+                row.source.disabled ? "-" : (row.record.nextDue?.rfc3339 ?? "now"),
             ])
+            if let error = row.record.lastError, row.record.errorCount > 0 { errors[rows.count - 1] = error }
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
-        for row in rows {
-            let cells = row.enumerated().map { i, cell in i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+        for (i, row) in rows.enumerated() {
+            let cells = row.enumerated().map { c, cell in c == row.count - 1 ? cell : cell.padding(toLength: widths[c], withPad: " ", startingAt: 0) }
             print(cells.joined(separator: "  "))
+            if let error = errors[i] {
+                for line in Self.wrap("last error: " + error, width: 100) { print("    " + line) }
+            }
         }
+        if flagged {
+            print("* failing for more than 3 days; still polled at the backoff cap (check the URL, or `winnow feeds disable URL`)")
+        }
+    }
+
+    static func clip(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
+
+    /// Words wrapped to `width` columns (a longer word gets a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var current = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if !current.isEmpty && current.count + 1 + word.count > width {
+                lines.append(current)
+                current = ""
+            }
+            current += (current.isEmpty ? "" : " ") + word
+        }
+        if !current.isEmpty { lines.append(current) }
+        return lines
+    }
+
+    static func json(_ row: FeedRow) -> String {
+        let status = FeedStatus(source: row.source, record: row.record)
+        var line = JSONLine()
+        line.add("url", row.record.url)
+        line.add("name", status.name)
+        line.add("status", row.source.disabled ? "disabled" : status.state.rawValue)
+        line.add("failing_long", status.longFailing ? "true" : nil)
+        line.add("source", row.source.inConfig ? "config" : "index")
+        line.add("category", row.source.category)
+        line.add("stored", row.stored)
+        line.add("http", row.record.lastStatus)
+        line.add("last_fetch", row.record.lastFetch?.rfc3339)
+        line.add("last_success", row.record.lastSuccess?.rfc3339)
+        line.add("errors", row.record.errorCount)
+        line.add("last_error", row.record.errorCount > 0 ? row.record.lastError : nil)
+        line.add("next_due", row.source.disabled ? nil : row.record.nextDue?.rfc3339)
+        line.add("interval_minutes", row.source.intervalMinutes)
+        return line.string
     }
 }
 
 struct FeedsImport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Add the feeds of an OPML file (kept in the index).")
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add the feeds of an OPML file (kept in the index, with their folders).",
+        discussion: "Says what it did: feeds added, feeds already known (in the index or the config), and each outline skipped with the reason.")
 
     @OptionGroup var options: GlobalOptions
 
@@ -75,8 +143,8 @@ struct FeedsImport: ParsableCommand {
             printError("\(file): cannot be read")
             throw ExitCode(1)
         }
-        let outlines: [OPML.Outline]
-        do { outlines = try OPML.parse(Array(data)) } catch {
+        let document: OPML.Document
+        do { document = try OPML.read(Array(data)) } catch {
             printError("\(file): \(error.message)")
             throw ExitCode(1)
         }
@@ -85,22 +153,35 @@ struct FeedsImport: ParsableCommand {
         defer { withExtendedLifetime(lock) {} }
         let index = try ArchiveIndex(stateDirectory: config.paths.state)
         try index.prepareFeedTables()
-        var added = 0
+        let inConfig = Set(config.feeds.map(\.url))
+        var added = 0, known = 0
+        var seen = Set<String>()
         try index.transaction {
-            for outline in outlines where try index.addImportedFeed(url: outline.url, title: outline.title) { added += 1 }
+            for outline in document.outlines {
+                guard seen.insert(outline.url).inserted, !inConfig.contains(outline.url) else { known += 1; continue }
+                if try index.addImportedFeed(url: outline.url, title: outline.title, name: outline.title, category: outline.category) {
+                    added += 1
+                } else {
+                    known += 1
+                }
+            }
         }
-        print("imported \(added) feeds (\(outlines.count - added) already known)")
+        var summary = "imported \(added) feeds (\(known) already known)"
+        if !document.skipped.isEmpty { summary += ", skipped \(document.skipped.count):" }
+        print(summary)
+        for skipped in document.skipped { print("  skipped \(skipped.label): \(skipped.reason)") }
     }
 }
 
 struct FeedsExport: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print every feed as OPML.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Print every feed as OPML (folders kept).")
 
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
         let (config, _) = try options.load()
         let table = try loadFeedTable(config)
-        print(OPML.export(table.map { OPML.Outline(url: $0.source.url, title: $0.source.name ?? $0.record.title) }), terminator: "")
+        let outlines = table.map { OPML.Outline(url: $0.source.url, title: $0.source.name ?? $0.record.title, category: $0.source.category) }
+        print(OPML.export(outlines), terminator: "")
     }
 }
