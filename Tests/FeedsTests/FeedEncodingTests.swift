@@ -1,3 +1,4 @@
+import Archive
 import Feeds
 import Foundation
 import Testing
@@ -52,5 +53,23 @@ import WinnowCore
         let feed = try FeedParser.parse(Array(xml.utf8), url: "http://x.example/")
         #expect(feed.entries.first?.title == "Café …")
         #expect(feed.entries.first?.paragraphs == ["don\u{2019}t"])
+    }
+}
+
+@Suite struct FeedStatusTests {
+    @Test func aFeedFailingForDaysIsFlaggedButStillPolled() {
+        let now = Date(timeIntervalSince1970: 2_000_000_000)
+        var record = FeedRecord(url: "http://x.example/feed")
+        record.lastFetch = now
+        record.errorCount = 6
+        record.lastSuccess = now.addingTimeInterval(-4 * 86_400)
+        record.nextDue = now.addingTimeInterval(86_400)
+        #expect(FeedStatus(source: nil, record: record, now: now).longFailing)
+        #expect(FeedStatus(source: nil, record: record, now: now).state == .failing)
+        record.lastSuccess = now.addingTimeInterval(-3_600)
+        #expect(!FeedStatus(source: nil, record: record, now: now).longFailing)
+        record.lastSuccess = nil
+        record.errorCount = 2
+        #expect(!FeedStatus(source: nil, record: record, now: now).longFailing)
     }
 }
