@@ -24,7 +24,8 @@ import WinnowCore
     @Test func linksFromAtomIdsAtom03TextRSSHrefAndContentLocation() throws {
         let server = try FeedFixtureServer()
         let ids = try server.parse(fixture: "c2-atom-id-link.xml")
-        #expect(ids.entries.map(\.link) == ["http://ids.example/posts/1", "http://ids.example/real/2"])
+        #expect(ids.entries.map(\.link) == ["http://ids.example/posts/1", "http://ids.example/real/2",
+                                            server.server.baseURL + "/relative/3", nil])
         #expect(try server.parse(fixture: "c2-atom03-link-text.xml").entries.first?.link == "http://old.example/text-link")
         #expect(try server.parse(fixture: "c2-rss-link-href.xml").entries.first?.link == "http://href.example/post/1")
         let moved = try server.parse(fixture: "c2-content-location.xml")

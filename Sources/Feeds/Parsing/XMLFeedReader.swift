@@ -364,8 +364,13 @@ struct XMLFeedReader {
         if c.field == .id {
             let lower = trimmed.lowercased()
             let http = lower.hasPrefix("http://") || lower.hasPrefix("https://")
-            let link = http ? String(lower.prefix(while: { $0 != ":" })) + String(trimmed.drop(while: { $0 != ":" })) : trimmed
-            if c.isGuid { if c.isPermaLink && http { draft!.guidLink = link } } else if http { draft!.idLink = link }
+            var link = http ? String(lower.prefix(while: { $0 != ":" })) + String(trimmed.drop(while: { $0 != ":" })) : nil
+            // An id written as an absolute path (`/2025/01/post`) is a link on the feed's site.
+            if link == nil, trimmed.hasPrefix("/"), !trimmed.hasPrefix("//"), !trimmed.contains(" ") {
+                let resolved = FeedText.resolve(trimmed, against: c.base)
+                if resolved.lowercased().hasPrefix("http") { link = resolved }
+            }
+            if let link { if c.isGuid { if c.isPermaLink { draft!.guidLink = link } } else { draft!.idLink = link } }
         }
         if c.field == .published || c.field == .updated {
             // An unreadable date does not hold the field against a lower-ranked one.
