@@ -33,12 +33,23 @@ test: deps
 	swift build --build-tests
 	swift test --skip-build
 
-## Install the binary, a system config and the systemd unit (run as root or with sudo).
+## Install the binary, a system config, the systemd unit, the man page and shell completions
+## (run as root or with sudo; DESTDIR stages the files elsewhere, e.g. for a package).
+PREFIX ?= /usr/local
 install: release
-	$(SUDO) install -D -m 0755 .build/release/winnow /usr/local/bin/winnow
-	[ -e /etc/winnow/winnow.toml ] || $(SUDO) install -D -m 0644 config/winnow.system.toml /etc/winnow/winnow.toml
-	$(SUDO) install -D -m 0644 systemd/winnow.service /etc/systemd/system/winnow.service
-	id winnow >/dev/null 2>&1 || $(SUDO) useradd --system --home-dir /var/lib/winnow --shell /usr/sbin/nologin winnow
+	mkdir -p .build/man .build/completions
+	swift package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
+	.build/release/winnow --generate-completion-script bash > .build/completions/winnow
+	.build/release/winnow --generate-completion-script zsh > .build/completions/_winnow
+	.build/release/winnow --generate-completion-script fish > .build/completions/winnow.fish
+	$(SUDO) install -D -m 0755 .build/release/winnow $(DESTDIR)$(PREFIX)/bin/winnow
+	$(SUDO) install -D -m 0644 .build/man/winnow.1 $(DESTDIR)$(PREFIX)/share/man/man1/winnow.1
+	$(SUDO) install -D -m 0644 .build/completions/winnow $(DESTDIR)$(PREFIX)/share/bash-completion/completions/winnow
+	$(SUDO) install -D -m 0644 .build/completions/_winnow $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_winnow
+	$(SUDO) install -D -m 0644 .build/completions/winnow.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/winnow.fish
+	[ -e $(DESTDIR)/etc/winnow/winnow.toml ] || $(SUDO) install -D -m 0644 config/winnow.system.toml $(DESTDIR)/etc/winnow/winnow.toml
+	$(SUDO) install -D -m 0644 systemd/winnow.service $(DESTDIR)/etc/systemd/system/winnow.service
+	[ -n "$(DESTDIR)" ] || id winnow >/dev/null 2>&1 || $(SUDO) useradd --system --home-dir /var/lib/winnow --shell /usr/sbin/nologin winnow
 
 clean:
 	rm -rf .build var

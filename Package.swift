@@ -28,8 +28,10 @@ let package = Package(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
 
+        .target(name: "CSystem", path: "Sources/CSystem"),
+
         // MARK: Stages
-        .target(name: "WinnowCore", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        .target(name: "WinnowCore", dependencies: ["CSystem", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Fetch", dependencies: ["CCurl", "WinnowCore"]),
         .target(name: "Extract", dependencies: ["CLibXML2", "WinnowCore"]),
         .target(

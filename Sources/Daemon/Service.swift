@@ -30,19 +30,20 @@ public final class Service: @unchecked Sendable {
     /// Polls feeds on its own timer; every pipeline call it makes runs on `work`.
     let feeds: FeedService
     var watcher: InboxWatcher?
-    var closedFiles: Set<String> = []
     var recheckPending = false
     var drainPending = false
     var backlog = 0
+    /// Inbox entries that cannot be processed where they are (reported once each).
+    var cannotProcess = 0
+    /// Set while the archive or index cannot be written; the inbox retries with backoff.
+    var archiveProblem: String?
+    var archiveRetryDelay: TimeInterval = 0
+    var archiveRetryPending = false
     var lastStatusLine = ""
 
     // Confined to `control`.
     var timers: [DispatchSourceTimer] = []
     var signalSources: [DispatchSourceSignal] = []
-
-    /// Files processed per turn of the work queue, so watchdog pings and stop requests
-    /// interleave with a long backlog.
-    static let batchSize = 32
 
     public init(config: Config, configPath: String, logger: Logger) throws {
         self.config = config
@@ -123,10 +124,7 @@ public final class Service: @unchecked Sendable {
         switch config.inbox.mode {
         case .inotify:
             let watcher = InboxWatcher(folder: inbox.folder, logger: logger)
-            try watcher.start(queue: work) { @Sendable event in
-                self.closedFiles.formUnion(event.ready)
-                self.drain()
-            }
+            try watcher.start(queue: work) { @Sendable _ in self.drain() }
             self.watcher = watcher
             // A periodic rescan catches events inotify cannot see (network file systems).
             control.async { @Sendable in
@@ -146,17 +144,20 @@ public final class Service: @unchecked Sendable {
     func drain() {
         guard !stopFlag.isSet else { return }
         let settle = Double(config.inbox.settleMilliseconds) / 1000
-        let readiness = InboxProcessor.Readiness(
-            closed: closedFiles, writing: watcher?.writing ?? [], settle: settle, staleWriter: max(60, settle * 10))
+        let readiness = InboxProcessor.Readiness(writing: watcher?.writing ?? [], settle: settle, staleWriter: max(60, settle * 10))
         let report: InboxProcessor.DrainReport
         do {
-            report = try inbox.drain(readiness, limit: Self.batchSize, shouldStop: { self.stopFlag.isSet })
+            report = try inbox.drain(readiness, limit: config.pipeline.batchSize, shouldStop: { self.stopFlag.isSet })
         } catch {
-            logger.error("inbox.error", metadata: ["reason": "\(error)"])
+            archiveUnavailable(error)
             return
         }
-        for result in report.results { closedFiles.remove(result.origin) }
+        if archiveProblem != nil { archiveRecovered() }
         backlog = report.waiting + (report.more ? 1 : 0)
+        if cannotProcess != report.cannotProcess {
+            cannotProcess = report.cannotProcess
+            updateStatus()
+        }
         if report.more {
             // More ready files: continue on a later turn of the queue.
             if !drainPending {
@@ -164,7 +165,6 @@ public final class Service: @unchecked Sendable {
                 work.async { @Sendable in self.drainPending = false; self.drain() }
             }
         } else {
-            closedFiles.removeAll()
             if report.waiting > 0, !recheckPending {
                 // Files not settled yet: look again once they could be.
                 recheckPending = true
@@ -180,7 +180,9 @@ public final class Service: @unchecked Sendable {
     private func statusLine() -> String {
         let m = ingestor.metrics.snapshot
         let f = feeds.summary()
-        return "STATUS=stored \(m.stored), duplicates \(m.duplicates), failed \(m.failed), inbox backlog \(backlog), "
+        let problem = archiveProblem.map { "archive unwritable, retrying (\($0)); " } ?? ""
+        let stuck = cannotProcess > 0 ? ", \(cannotProcess) cannot be processed" : ""
+        return "STATUS=\(problem)stored \(m.stored), duplicates \(m.duplicates), failed \(m.failed), inbox backlog \(backlog)\(stuck), "
             + "feeds ok \(f.ok), failing \(f.failing)"
     }
 
@@ -204,8 +206,13 @@ public final class Service: @unchecked Sendable {
             logger.error("reload.rejected", metadata: ["config": "\(configPath)", "reason": "\(error.problems.map(\.description).joined(separator: "; "))"])
             return
         }
+        // Folders cannot move under a running daemon; a file that names other folders is
+        // more likely half-written (defaults filling the gaps) than meant, so none of it applies.
         if fresh.paths != config.paths {
-            logger.warning("reload.paths_unchanged", metadata: ["reason": "archive, inbox and state paths take effect on restart"])
+            logger.error("reload.rejected", metadata: [
+                "config": "\(configPath)", "reason": "[paths] differ from the running ones; restart to change folders (nothing applied)",
+            ])
+            return
         }
         // Settings baked into the HTTP client and the dedupe index at start: say so rather than
         // let a reload look like it took them.

@@ -70,7 +70,10 @@ public final class NearDuplicateDetector {
     }
 
     /// Shingles and signature of a body.
-    public func fingerprint(_ text: String) -> Fingerprint {
+    public func fingerprint(_ text: String) -> Fingerprint { Self.fingerprint(text, shingler: shingler) }
+
+    /// The same without a detector: pure, so the pipeline's worker threads make it.
+    public static func fingerprint(_ text: String, shingler: Shingler) -> Fingerprint {
         // The set is made once, here: its size is the signature's shingle count, verification
         // and storage need it sorted, and the MinHash of a set equals that of its repeats.
         let set = Shingler.distinct(shingler.shingles(text))

@@ -25,48 +25,93 @@ public struct InboxFolder: Sendable {
         return [".part", ".crdownload", ".tmp", ".swp", ".partial", ".download"].contains { lower.hasSuffix($0) }
     }
 
-    /// A candidate file in the inbox, relative to its root.
+    /// A candidate in the inbox, relative to its root.
     public struct Entry: Sendable, Hashable {
+        /// The path as text (bytes that are not UTF-8 shown as `\ooo`): the input's origin.
         public var relativePath: String
+        /// The path's bytes as on disk.
+        public var rawPath: [UInt8]
         public var isSymlink: Bool
         public var size: Int
         public var modified: TimeInterval
+        /// Why this is not a file Winnow can read (a FIFO, a device, a name that is not
+        /// UTF-8): it goes to `failed/` with this reason, and is never opened.
+        public var refusal: String?
+        /// Why it cannot even be moved (a path longer than PATH_MAX): left in place,
+        /// reported once.
+        public var stuck: String?
     }
 
-    /// Every file waiting in the inbox, recursively, oldest first; `processed/` and
+    /// Every entry waiting in the inbox, recursively, oldest first; `processed/` and
     /// `failed/` are skipped, and so are ignored names. Symlinks are listed (to be refused),
-    /// never followed.
+    /// never followed. Listed from raw bytes, so no name is dropped.
     public func pending() -> [Entry] {
         var entries: [Entry] = []
-        collect(relative: "", into: &entries)
+        collect(relative: [], textPrefix: "", validPrefix: true, into: &entries)
         return entries.sorted { ($0.modified, $0.relativePath) < ($1.modified, $1.relativePath) }
     }
 
-    private func collect(relative: String, into entries: inout [Entry]) {
-        let directory = relative.isEmpty ? root : root + "/" + relative
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for name in names.sorted() {
-            if Self.isIgnored(name: name) { continue }
-            let rel = relative.isEmpty ? name : relative + "/" + name
-            if relative.isEmpty, name == "processed" || name == "failed" { continue }
-            var st = stat()
-            guard lstat(root + "/" + rel, &st) == 0 else { continue }
+    private static let pathMax = Int(PATH_MAX)
+
+    private func collect(relative: [UInt8], textPrefix: String, validPrefix: Bool, into entries: inout [Entry]) {
+        let rootBytes = Array(root.utf8)
+        let directory = relative.isEmpty ? rootBytes : rootBytes + [0x2F] + relative
+        guard let names = RawNames.list(directory) else {
+            if errno == ENAMETOOLONG { entries.append(Self.stuck(relative, textPrefix, reason: Self.tooLong)) }
+            return
+        }
+        for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let (text, valid) = RawNames.display(name)
+            if Self.isIgnored(name: text) { continue }
+            if relative.isEmpty, text == "processed" || text == "failed" { continue }
+            let rel = relative.isEmpty ? name : relative + [0x2F] + name
+            let relText = textPrefix.isEmpty ? text : textPrefix + "/" + text
+            let full = rootBytes + [0x2F] + rel
+            if full.count >= Self.pathMax {
+                entries.append(Self.stuck(rel, relText, reason: Self.tooLong))
+                continue
+            }
+            guard let st = RawNames.lstat(full) else { continue }  // vanished meanwhile
             let type = st.st_mode & S_IFMT
             if type == S_IFDIR {
-                collect(relative: rel, into: &entries)
-            } else if type == S_IFREG || type == S_IFLNK {
-                let modified = TimeInterval(st.st_mtim.tv_sec) + TimeInterval(st.st_mtim.tv_nsec) / 1e9
-                entries.append(Entry(relativePath: rel, isSymlink: type == S_IFLNK, size: Int(st.st_size), modified: modified))
+                collect(relative: rel, textPrefix: relText, validPrefix: validPrefix && valid, into: &entries)
+                continue
             }
+            let modified = TimeInterval(st.st_mtim.tv_sec) + TimeInterval(st.st_mtim.tv_nsec) / 1e9
+            var entry = Entry(relativePath: relText, rawPath: rel, isSymlink: type == S_IFLNK, size: Int(st.st_size),
+                              modified: modified)
+            if let kind = Self.specialKind(type) {
+                entry.refusal = "is a \(kind), not a regular file; it was not opened"
+            } else if !(validPrefix && valid) {
+                entry.refusal = "file name is not valid UTF-8"
+            }
+            entries.append(entry)
+        }
+    }
+
+    private static let tooLong = "path is longer than PATH_MAX (\(Int(PATH_MAX)) bytes); move it somewhere shorter"
+
+    private static func stuck(_ rel: [UInt8], _ text: String, reason: String) -> Entry {
+        Entry(relativePath: text, rawPath: rel, isSymlink: false, size: 0, modified: 0, stuck: reason)
+    }
+
+    private static func specialKind(_ type: mode_t) -> String? {
+        switch type {
+        case S_IFIFO: "FIFO (named pipe)"
+        case S_IFCHR: "character device"
+        case S_IFBLK: "block device"
+        case S_IFSOCK: "socket"
+        default: nil
         }
     }
 
     /// Removes empty sub-folders left after their files were processed.
-    public func removeEmptyFolders(of relativePath: String) {
-        var folder = (relativePath as NSString).deletingLastPathComponent
-        while !folder.isEmpty {
-            guard rmdir(root + "/" + folder) == 0 else { return }
-            folder = (folder as NSString).deletingLastPathComponent
+    public func removeEmptyFolders(of entry: Entry) {
+        let rootBytes = Array(root.utf8)
+        var folder = entry.rawPath
+        while let slash = folder.lastIndex(of: 0x2F) {
+            folder = Array(folder[..<slash])
+            guard RawNames.withCString(rootBytes + [0x2F] + folder, { rmdir($0) }) == 0 else { return }
         }
     }
 }

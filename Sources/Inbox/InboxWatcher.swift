@@ -4,8 +4,9 @@ import Logging
 
 /// Watches the inbox with inotify and tells which files are complete.
 ///
-/// A file is ready when it was closed after writing (`IN_CLOSE_WRITE`) or moved in
-/// (`IN_MOVED_TO`); files seen being written are held back until closed. Sub-folders are
+/// Files seen being written (`IN_CREATE`, `IN_MODIFY`) are held back until closed
+/// (`IN_CLOSE_WRITE`) or moved in (`IN_MOVED_TO`); links arrive whole. The processor
+/// still waits for the settle time after the close, for writers that reopen to append. Sub-folders are
 /// watched as they appear (a copied-in folder), except `processed/` and `failed/`. On
 /// queue overflow the caller rescans. All state is confined to the queue given to `start`.
 public final class InboxWatcher: @unchecked Sendable {
@@ -111,9 +112,12 @@ public final class InboxWatcher: @unchecked Sendable {
                     writing.remove(relative)
                     ready.insert(relative)
                 } else if event.mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
-                    // A symlink is created whole; anything else may still be written.
+                    // A symlink, or a hard link to an existing file (a second name for an
+                    // inode), arrives whole on IN_CREATE; anything else may still be written.
+                    // (A later write through the link still shows as IN_MODIFY.)
                     var st = stat()
-                    if lstat(folder.root + "/" + relative, &st) == 0, st.st_mode & S_IFMT == S_IFLNK {
+                    if event.mask & UInt32(IN_CREATE) != 0, lstat(folder.root + "/" + relative, &st) == 0,
+                       st.st_mode & S_IFMT == S_IFLNK || st.st_nlink > 1 {
                         ready.insert(relative)
                     } else {
                         writing.insert(relative)

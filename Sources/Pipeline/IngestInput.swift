@@ -47,6 +47,8 @@ public struct IngestResult: Sendable, Equatable {
     public var similarity: Double?
     public var containment: Double?
     public var error: String?
+    /// How a duplicate was found: "exact" (same normalised body) or "near" (log only).
+    public var match: String?
 
     public init(status: Status, origin: String) {
         self.status = status

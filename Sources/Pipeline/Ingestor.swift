@@ -14,7 +14,7 @@ public final class Ingestor {
     public let store: ArchiveStore
     public let index: ArchiveIndex
     /// Near-duplicate detection (signatures of stored articles, rebuilt at start-up).
-    public let dedupe: ArchiveDedupe
+    public private(set) var dedupe: ArchiveDedupe
     let logger: Logger
     let clock: @Sendable () -> Date
     /// Outcome counters and timings since start.
@@ -45,95 +45,215 @@ public final class Ingestor {
         for problem in report.unreadable { logger.warning("archive.unreadable", metadata: ["file": "\(problem)"]) }
         dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
                                    today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
+        trimLedger()
     }
 
-    /// Runs one input through the pipeline. Never throws for bad input: that becomes a
-    /// `failed` result with the reason, recorded in the index. Throws only when the archive
-    /// or index cannot be written.
+    /// Runs one input through the pipeline (a batch of one).
     public func ingest(_ input: IngestInput) throws -> IngestResult {
-        let started = DispatchTime.now().uptimeNanoseconds
-        let result = try decide(input)
-        metrics.record(result.status, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
-        return result
+        try ingest([input])[0]
     }
 
-    /// Extract, dedupe, store: the decision for one input.
-    func decide(_ input: IngestInput) throws -> IngestResult {
-        let inputHash = input.inputHash
-        var result = IngestResult(status: .failed, origin: input.origin)
-
-        let document: ExtractedDocument
+    /// Runs a batch of inputs through the pipeline and returns their results in input
+    /// order. Never throws for bad input: that becomes a `failed` result with the reason.
+    /// Throws only when the archive or index cannot be written; then nothing of the batch
+    /// is kept (its files are unpublished, its ledger lines trimmed, the transaction rolled
+    /// back) and it can be retried whole.
+    ///
+    /// Extraction runs on `pipeline.workers` threads; decisions, file writes and index
+    /// updates run here, serially and in input order, so the same inputs give the same
+    /// archive whatever the worker count. Group commit: every article file is fsynced, each
+    /// touched folder once, the ledger once per file, and the index in one transaction.
+    public func ingest(_ inputs: [IngestInput]) throws -> [IngestResult] {
+        guard !inputs.isEmpty else { return [] }
+        let started = DispatchTime.now().uptimeNanoseconds
+        // Everything pure runs on the workers: hashing, extraction, the article's text and
+        // id, shingles and signature. Only decisions and writes are left for this thread.
+        let builder = self.builder
+        let shingler = Shingler(words: config.dedupe.shingleWords)
+        let extracted = ParallelMap.run(inputs, workers: config.pipeline.workers) { input in
+            let hash = input.inputHash
+            return (hash, Result { () throws(InputError) -> Prepared in
+                let article = builder.makeArticle(try builder.extract(input), input: input, inputHash: hash)
+                return Prepared(article: article, fingerprint: NearDuplicateDetector.fingerprint(ArchiveDedupe.text(article), shingler: shingler))
+            })
+        }
+        var pending = PendingBatch()
+        let results: [IngestResult]
         do {
-            document = try builder.extract(input)
+            results = try index.transaction {
+                var results: [IngestResult] = []
+                results.reserveCapacity(inputs.count)
+                for (input, (hash, extraction)) in zip(inputs, extracted) {
+                    results.append(try decide(input, inputHash: hash, extraction: extraction, into: &pending))
+                }
+                try makeDurable(&pending)
+                try FaultInjection.point("before-batch-commit")
+                return results
+            }
         } catch {
+            rollBack(pending)
+            throw error
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(inputs.count)
+        for (input, result) in zip(inputs, results) {
+            metrics.record(result.status, seconds: seconds)
+            log(result, input: input)
+        }
+        return results
+    }
+
+    /// Everything the batch wrote becomes durable before the index says it exists: the
+    /// articles' data, then their names (published only once their data is on disk, so a
+    /// name never shows a half-written file), then the ledger lines. A batch of a few
+    /// files syncs each file and folder; a larger one syncs the archive's file system
+    /// once for the data and once for the names.
+    private func makeDurable(_ pending: inout PendingBatch) throws {
+        let fresh = pending.staged.filter { $0.temp != nil }
+        if fresh.count > 2 {
+            try FileOps.syncFilesystem(store.root)
+        } else {
+            for item in fresh { try FileOps.syncFile(item.temp!) }
+        }
+        try store.publish(fresh)
+        pending.published = fresh.map(\.path)
+        if fresh.count > 2 {
+            try FileOps.syncFilesystem(store.root)
+        } else {
+            for folder in Set(fresh.map { ($0.path as NSString).deletingLastPathComponent }) {
+                FileOps.syncDirectory(store.root + "/" + folder)
+            }
+        }
+        try FaultInjection.point("after-article-write")  // published, not yet indexed
+        try store.ledger.write(pending.ledger)
+    }
+
+    /// An input made ready on a worker thread.
+    struct Prepared: Sendable {
+        var article: Article
+        var fingerprint: Fingerprint
+    }
+
+    /// What a batch has written so far, to make durable before its commit or to undo.
+    struct PendingBatch {
+        var staged: [ArchiveStore.Staged] = []
+        /// Names taken by the batch's articles, before they are published.
+        var reserved: Set<String> = []
+        var published: [String] = []
+        var ledger = DecisionLedger.Batch()
+    }
+
+    /// Undoes an uncommitted batch: its files are unpublished (no file without its row) and
+    /// its ledger lines trimmed; the in-memory dedupe tables, which learnt its articles,
+    /// are rebuilt from the index.
+    private func rollBack(_ pending: PendingBatch) {
+        let published = Set(pending.published)
+        for item in pending.staged where item.temp != nil {
+            if published.contains(item.path) { store.remove(item.path) } else { store.discard(item) }
+        }
+        trimLedger()
+        do {
+            dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
+                                       today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
+        } catch {
+            logger.error("dedupe.rebuild_failed", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// Trims ledger lines that no committed index row backs (a batch that failed or was cut
+    /// short before its commit): only a file's tail can be uncommitted.
+    func trimLedger() {
+        let trimmed = store.ledger.trimUncommittedTail(
+            duplicateCommitted: { (try? self.index.hasDuplicate($0)) ?? true },
+            failureCommitted: { (try? self.index.hasFailure($0)) ?? true })
+        if trimmed > 0 { logger.notice("ledger.trimmed", metadata: ["lines": "\(trimmed)", "reason": "not committed to the index"]) }
+    }
+
+    private func log(_ result: IngestResult, input: IngestInput) {
+        switch result.status {
+        case .stored:
+            logger.info("stored", metadata: [
+                "id": "\(result.id ?? "")", "path": "\(result.path ?? "")", "origin": "\(input.origin)", "title": "\(result.title ?? "")",
+            ])
+        case .duplicate:
+            logger.info("duplicate", metadata: [
+                "origin": "\(input.origin)", "duplicate_of": "\(result.duplicateOf ?? "")",
+                "similarity": "\(String(format: "%.3f", result.similarity ?? 0))",
+                "containment": "\(String(format: "%.3f", result.containment ?? 0))", "match": "\(result.match ?? "")",
+            ])
+        case .failed:
+            logger.warning("failed", metadata: ["origin": "\(input.origin)", "reason": "\(result.error ?? "")"])
+        }
+    }
+
+    /// Dedupe and store: the decision for one extracted input, inside the batch's transaction.
+    private func decide(_ input: IngestInput, inputHash: String, extraction: Result<Prepared, InputError>,
+                        into pending: inout PendingBatch) throws -> IngestResult {
+        var result = IngestResult(status: .failed, origin: input.origin)
+        let prepared: Prepared
+        switch extraction {
+        case .success(let ready): prepared = ready
+        case .failure(let error):
             result.error = error.message
-            try recordFailure(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message)
+            let record = FailureRecord(origin: input.origin, url: input.url, inputHash: inputHash, reason: error.message, recorded: clock())
+            pending.ledger.add(record)
+            try index.insert(record)
             return result
         }
 
-        let article = builder.makeArticle(document, input: input, inputHash: inputHash)
+        // The article's time is when it is decided, not when a worker made it.
+        var article = prepared.article
+        article.ingested = clock()
         result.title = article.title
         result.published = article.published
 
-        // Exact duplicates first: same normalised body.
-        if let existing = try index.article(withContentHash: article.contentHash) {
+        // Exact duplicates first: same normalised body (a new article's id is that hash).
+        if let existing = try index.article(withContentHash: article.id) {
             return try recordDuplicate(of: existing.id, similarity: 1, containment: 1, match: "exact",
-                                       article: article, input: input, inputHash: inputHash, result: result)
+                                       article: article, input: input, inputHash: inputHash, result: result, into: &pending)
         }
 
         // Near-duplicates: MinHash/LSH candidates, verified against the stored bodies.
         let today = DayNumber.of(secondsSince1970: clock().timeIntervalSince1970)
-        let fingerprint = dedupe.fingerprint(article)
+        let fingerprint = prepared.fingerprint
         if let near = dedupe.findDuplicate(fingerprint, today: today) {
             return try recordDuplicate(of: near.id, similarity: near.comparison.jaccard, containment: near.comparison.containment,
-                                       match: "near", article: article, input: input, inputHash: inputHash, result: result)
+                                       match: "near", article: article, input: input, inputHash: inputHash, result: result, into: &pending)
         }
 
-        let path = try store.write(article)
-        try FaultInjection.point("after-article-write")
-        do {
-            try index.insert(article, path: path, signature: fingerprint.signature.bytes)
-        } catch {
-            // No file may stay published without its row (a full state disk, say): the
-            // retry would otherwise publish a second copy.
-            store.remove(path)
-            throw error
-        }
+        let staged = try store.stage(article, reserved: &pending.reserved)
+        pending.staged.append(staged)
+        let path = staged.path
+        try FaultInjection.point("after-article-staged")
+        try index.insert(article, path: path, signature: fingerprint.signature.bytes, contentHash: article.id)
         dedupe.add(fingerprint, id: article.id, day: DayNumber.of(secondsSince1970: article.ingested.timeIntervalSince1970))
         result.status = .stored
         result.id = article.id
         result.path = path
-        logger.info("stored", metadata: [
-            "id": "\(article.id)", "path": "\(path)", "origin": "\(input.origin)", "title": "\(article.title)",
-        ])
         return result
     }
 
     private func recordDuplicate(of id: String, similarity: Double, containment: Double, match: String, article: Article,
-                                 input: IngestInput, inputHash: String, result: IngestResult) throws -> IngestResult {
+                                 input: IngestInput, inputHash: String, result: IngestResult,
+                                 into pending: inout PendingBatch) throws -> IngestResult {
         let record = DuplicateRecord(duplicateOf: id, similarity: similarity, containment: containment, title: article.title,
                                      url: article.url, origin: input.origin, inputHash: inputHash, recorded: clock())
-        try store.ledger.append(record)
+        pending.ledger.add(record)
         try index.insert(record)
         var result = result
         result.status = .duplicate
         result.duplicateOf = id
         result.similarity = similarity
         result.containment = containment
-        logger.info("duplicate", metadata: [
-            "origin": "\(input.origin)", "duplicate_of": "\(id)", "similarity": "\(String(format: "%.3f", similarity))",
-            "containment": "\(String(format: "%.3f", containment))", "match": "\(match)",
-        ])
+        result.match = match
         return result
     }
 
     /// Records that an input failed: in the archive's ledger first (the source of truth),
-    /// then in the index; and logs it.
+    /// then in the index. The caller logs it.
     public func recordFailure(origin: String, url: String? = nil, inputHash: String? = nil, reason: String) throws {
         let record = FailureRecord(origin: origin, url: url, inputHash: inputHash, reason: reason, recorded: clock())
         try store.ledger.append(record)
         try index.insert(record)
-        logger.warning("failed", metadata: ["origin": "\(origin)", "reason": "\(reason)"])
     }
 
     /// True while the index answers queries (used for watchdog pings).
@@ -165,5 +285,7 @@ public final class Ingestor {
         try builder.article(for: input)
     }
 
-    var builder: ArticleBuilder { ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, clock: clock) }
+    var builder: ArticleBuilder {
+        ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, maxSeconds: config.inbox.maxSeconds, clock: clock)
+    }
 }

@@ -106,7 +106,7 @@ import WinnowTestSupport
         #expect(daemon.log.contains { $0.contains("event=reload.restart_needed") && $0.contains("section=dedupe") })
         #expect(!daemon.log.contains { $0.contains("event=reload.restart_needed") && $0.contains("section=fetch") })
         try FileManager.default.copyItem(atPath: seeds[1], toPath: ws.inbox + "/b.txt")
-        #expect(daemon.waitForLine { $0.contains("event=failed") && $0.contains("origin=b.txt") && $0.contains("over the limit") } != nil)
+        #expect(daemon.waitForLine { $0.contains("event=failed") && $0.contains("origin=b.txt") && $0.contains("over inbox.max_file_bytes") } != nil)
         #expect(!daemon.log.dropFirst(reloaded ?? 0).contains { $0.contains("event=inbox.moved") })  // info, now hidden
 
         daemon.signal(SIGTERM)

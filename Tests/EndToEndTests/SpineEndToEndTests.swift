@@ -48,7 +48,7 @@ import WinnowTestSupport
         #expect(results.map { $0["status"] as? String } == ["failed", "stored", "failed", "failed", "failed", "stored"])
         #expect((results[0]["error"] as? String)?.contains("empty") == true)
         #expect((results[2]["error"] as? String)?.contains("binary") == true)
-        #expect((results[3]["error"] as? String)?.contains("over the limit") == true)
+        #expect((results[3]["error"] as? String)?.contains("over inbox.max_file_bytes (20 MiB)") == true)
         #expect((results[4]["error"] as? String)?.contains("UTF-8") == true)
         #expect(ws.directory.files(under: "archive").count == 2)
     }

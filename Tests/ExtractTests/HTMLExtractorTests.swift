@@ -147,3 +147,83 @@ import WinnowCore
         #expect(!text.unicodeScalars.contains("\u{0301}"))
     }
 }
+
+/// Issue 13: failure classes seen on unseen pages, one small page each.
+@Suite struct HTMLExtractorGeneralisationTests {
+    func extract(_ name: String) throws -> ExtractedDocument {
+        let bytes = Array(try Data(contentsOf: HTMLExtractorTests.fixtures.appendingPathComponent(name)))
+        return HTMLExtractor.extract(bytes, url: nil, charset: nil)
+    }
+
+
+    @Test func noscriptMarkupNeverComesOutAsText() throws {
+        let doc = try extract("noscript-markup.html")
+        #expect(doc.paragraphs.count == 3)
+        #expect(doc.text.contains("thirty-nine euros"))
+        #expect(!doc.text.contains("<img"))
+        #expect(!doc.text.contains("<iframe"))
+        #expect(!doc.text.contains("display:none"))
+    }
+
+    @Test func teaserStoriesAfterTheArticleEndIt() throws {
+        let doc = try extract("teaser-stories.html")
+        #expect(doc.text.contains("used least"))
+        #expect(!doc.text.contains("bread prize"))
+        #expect(!doc.text.contains("evening buses"))
+        #expect(!doc.text.contains("river path"))
+        #expect(!doc.text.contains("More from the town desk"))
+    }
+
+    @Test func siteFooterProseAfterAShortArticleGoes() throws {
+        let doc = try extract("footer-prose.html")
+        #expect(doc.paragraphs.count == 2)
+        #expect(doc.text.contains("twice as many as the museum had expected"))
+        #expect(!doc.text.contains("Customer Service"))
+        #expect(!doc.text.contains("newsletter"))
+        #expect(!doc.text.contains("All rights reserved"))
+    }
+
+    @Test func linkedItemsOfAPlainListStay() throws {
+        let doc = try extract("linked-products.html")
+        #expect(doc.paragraphs.contains("Quick baking powder"))
+        #expect(doc.paragraphs.contains("Fine wheat flour (300 g)"))
+        #expect(doc.paragraphs.contains("4 eggs"))
+        #expect(doc.text.contains("let it cool in the tin"))
+        #expect(!doc.text.contains("Recipes"))
+    }
+
+    @Test func contentTableKeptAsRows() throws {
+        let doc = try extract("results-table.html")
+        #expect(doc.paragraphs.contains("Team Won Lost Points"))
+        #expect(doc.paragraphs.contains("Harbour Knights 7 2 14"))
+        #expect(doc.paragraphs.contains("Mill Street Rooks 7 2 14"))
+        #expect(doc.paragraphs.contains("Quarry Lane Bishops 2 7 4"))
+        #expect(doc.text.contains("northern villages"))
+        #expect(!doc.text.contains("All rights reserved"))
+    }
+
+    @Test func titleFromDeclaredMetadataNotTheBlogName() throws {
+        let doc = try extract("metadata-titles.html")
+        #expect(doc.title == "Counting swifts over the old town")
+        #expect(doc.author == "Mara Lind")
+        #expect(doc.text.contains("three hundred birds"))
+    }
+
+    @Test func headingAnchorIdsAreNoBoilerplateHints() throws {
+        let doc = try extract("heading-anchors.html")
+        #expect(doc.text.contains("The simplest case is one developer with two clones"))
+        #expect(doc.text.contains("pulled on the server before every test run"))
+    }
+
+    @Test func dublinCoreTitleAndSpaceSeparatedProperties() {
+        let page = """
+            <html><head><title>Title Element</title>
+            <meta property="x:title dc:title" content="Ferry timetable for the winter">
+            <meta property="og:title" content="Open Graph title"></head>
+            <body><article><p>The winter timetable of the island ferry starts on the first Sunday of November, with four crossings a day instead of seven.</p>
+            <p>The first ferry leaves the mainland at seven, the last one returns from the island at half past six in the evening.</p></article></body></html>
+            """
+        let doc = HTMLExtractor.extract(Array(page.utf8), url: nil, charset: "utf-8")
+        #expect(doc.title == "Ferry timetable for the winter")
+    }
+}

@@ -325,3 +325,24 @@ enum TestPaths {
     /// The package root, from this file's location.
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 }
+
+/// Issue 13: boilerplate inside clipping bodies and titles taken from boilerplate.
+@Suite struct TextCleanerBoilerplateInBodyTests {
+
+    @Test func boilerplateLinesInsideTheBodyDoNotEndIt() throws {
+        let text = try String(contentsOf: TextFixtureExpectations.directory.appendingPathComponent("local_openers_in_body.txt"), encoding: .utf8)
+        let document = TextCleaner.clean(text)
+        #expect(document.paragraphs.count == 6)
+        #expect(document.paragraphs.last == "The council will publish the full plans next month.")
+        #expect(!document.text.contains("Island school"))
+    }
+
+    @Test func titleIsNeverATimestampOrNavigationBar() throws {
+        let text = try String(contentsOf: TextFixtureExpectations.directory.appendingPathComponent("local_updated_no_headline.txt"), encoding: .utf8)
+        let document = TextCleaner.clean(text)
+        #expect(document.title == nil)
+        #expect(document.paragraphs.count == 3)
+        let withHeadline = "Home | World | Politics | Business\nCoastal line reopens after storm repairs\nUpdated 3 hours ago\n" + TextCleanerTests.body
+        #expect(TextCleaner.clean(withHeadline).title == "Coastal line reopens after storm repairs")
+    }
+}

@@ -17,3 +17,12 @@ import WinnowCore
         #expect(!"Zürich news".containsBytes("Zurich"))
     }
 }
+
+@Suite struct TextNormalizerTests {
+    @Test func asciiFastPathFoldsLikeTheUnicodePath() {
+        let ascii = "Hello, World!  It's 2025_06 -- \"quoted\"\tTAB\nline"
+        // The same text with one non-ASCII scalar appended takes the Unicode path.
+        #expect(TextNormalizer.normalize(ascii) + " é" == TextNormalizer.normalize(ascii + " é"))
+        #expect(TextNormalizer.normalize(ascii) == "hello world it s 2025 06 quoted tab line")
+    }
+}

@@ -16,7 +16,10 @@ public struct ArchiveStore: Sendable {
     /// An existing file is never replaced: a taken slug gets `-2`, `-3`… — unless the file
     /// under that name is this very article from this very input (an earlier attempt whose
     /// indexing failed or was cut short), which is reused instead of written again.
-    public func write(_ article: Article) throws(FileError) -> String {
+    ///
+    /// With `syncFolder: false` the new name is not yet durable: the caller fsyncs the
+    /// folder (`FileOps.syncDirectory(root + "/" + folder)`) once for a whole batch.
+    public func write(_ article: Article, syncFolder: Bool = true) throws(FileError) -> String {
         let day = article.filingDate.utcDay  // YYYY-MM-DD
         let folder = day.replacingOccurrences(of: "-", with: "/")
         let directory = root + "/" + folder
@@ -27,7 +30,7 @@ public struct ArchiveStore: Sendable {
         for attempt in 1...10_000 {
             let name = Slug.candidate(slug, attempt: attempt) + ".md"
             if try FileOps.publishNew(temp, as: directory + "/" + name) {
-                FileOps.syncDirectory(directory)
+                if syncFolder { FileOps.syncDirectory(directory) }
                 return folder + "/" + name
             }
             if isEarlierCopy(of: article, at: folder + "/" + name) {
@@ -37,6 +40,53 @@ public struct ArchiveStore: Sendable {
         }
         unlink(temp)
         throw FileError(path: directory + "/" + slug, operation: "name", code: EEXIST)
+    }
+
+    /// An article file written under a temporary name with its final name chosen; the
+    /// batch makes it durable and publishes it (`publish`). `temp` is nil when the name
+    /// already holds this very article (an earlier attempt's file, reused).
+    public struct Staged: Sendable {
+        public var path: String
+        public var temp: String?
+    }
+
+    /// Writes an article's file under a temporary name (no fsync) and picks its final name:
+    /// free on disk and not `reserved` by an earlier article of the batch.
+    public func stage(_ article: Article, reserved: inout Set<String>) throws(FileError) -> Staged {
+        let folder = article.filingDate.utcDay.replacingOccurrences(of: "-", with: "/")
+        let directory = root + "/" + folder
+        try FileOps.makeDirectory(directory)
+        let slug = Slug.make(article.title)
+        for attempt in 1...10_000 {
+            let path = folder + "/" + Slug.candidate(slug, attempt: attempt) + ".md"
+            if reserved.contains(path) { continue }
+            var st = stat()
+            if lstat(root + "/" + path, &st) == 0 {
+                guard isEarlierCopy(of: article, at: path) else { continue }
+                reserved.insert(path)
+                return Staged(path: path, temp: nil)
+            }
+            let temp = try FileOps.writeTemporary(Array(ArticleFile.render(article).utf8), in: directory, hint: "article", sync: false)
+            reserved.insert(path)
+            return Staged(path: path, temp: temp)
+        }
+        throw FileError(path: directory + "/" + slug, operation: "name", code: EEXIST)
+    }
+
+    /// Publishes staged files under their names, never replacing a file. Their data must
+    /// already be durable; their folders are made durable by the caller.
+    public func publish(_ staged: [Staged]) throws(FileError) {
+        for item in staged {
+            guard let temp = item.temp else { continue }
+            guard try FileOps.publishNew(temp, as: root + "/" + item.path) else {
+                throw FileError(path: root + "/" + item.path, operation: "publish", code: EEXIST)
+            }
+        }
+    }
+
+    /// Removes a staged file that was not published.
+    public func discard(_ staged: Staged) {
+        if let temp = staged.temp { unlink(temp) }
     }
 
     private func isEarlierCopy(of article: Article, at relativePath: String) -> Bool {

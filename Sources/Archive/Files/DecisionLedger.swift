@@ -59,6 +59,39 @@ public struct DecisionLedger: Sendable {
     }
 
     public func append(_ record: DuplicateRecord) throws(FileError) {
+        var batch = Batch()
+        batch.add(record)
+        try write(batch)
+    }
+
+    public func append(_ record: FailureRecord) throws(FileError) {
+        var batch = Batch()
+        batch.add(record)
+        try write(batch)
+    }
+
+    /// Records gathered for one durable write: one `write` and one `fdatasync` per ledger
+    /// file, however many records (group commit).
+    public struct Batch: Sendable {
+        var lines: [String: [String]] = [:]  // file name → lines, in order
+        public init() {}
+        public var isEmpty: Bool { lines.isEmpty }
+
+        public mutating func add(_ record: DuplicateRecord) {
+            lines["duplicates-\(record.recorded.utcDay.prefix(7)).jsonl", default: []].append(DecisionLedger.line(record))
+        }
+
+        public mutating func add(_ record: FailureRecord) {
+            lines["failures-\(record.recorded.utcDay.prefix(7)).jsonl", default: []].append(DecisionLedger.line(record))
+        }
+    }
+
+    /// Appends a batch durably: each touched file gets its lines in one write, then fdatasync.
+    public func write(_ batch: Batch) throws(FileError) {
+        for name in batch.lines.keys.sorted() { try append(batch.lines[name]!.joined(separator: "\n"), to: name) }
+    }
+
+    static func line(_ record: DuplicateRecord) -> String {
         var line = Line()
         line.add("duplicate_of", record.duplicateOf)
         line.add("similarity", record.similarity)
@@ -68,17 +101,83 @@ public struct DecisionLedger: Sendable {
         line.add("origin", record.origin)
         line.add("input_hash", record.inputHash)
         line.add("recorded", record.recorded.rfc3339)
-        try append(line.text, to: "duplicates", recorded: record.recorded)
+        return line.text
     }
 
-    public func append(_ record: FailureRecord) throws(FileError) {
+    static func line(_ record: FailureRecord) -> String {
         var line = Line()
         line.add("origin", record.origin)
         line.add("url", record.url)
         line.add("input_hash", record.inputHash)
         line.add("reason", record.reason)
         line.add("recorded", record.recorded.rfc3339)
-        try append(line.text, to: "failures", recorded: record.recorded)
+        return line.text
+    }
+
+    /// Removes the trailing lines of the newest ledger file of each kind that no committed
+    /// index row backs: lines of a batch whose transaction failed or was cut short by a
+    /// crash. Appends are ordered and each batch commits before the next appends, so only
+    /// a tail can be uncommitted. Returns how many lines were removed.
+    @discardableResult
+    public func trimUncommittedTail(duplicateCommitted: (DuplicateRecord) -> Bool,
+                                    failureCommitted: (FailureRecord) -> Bool) -> Int {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
+        var removed = 0
+        for kind in ["duplicates-", "failures-"] {
+            guard let name = names.last(where: { $0.hasPrefix(kind) }),
+                  let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
+            let bytes = [UInt8](data)
+            var lines: [Range<Int>] = []  // without their newline
+            var lineStart = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "\n") {
+                lines.append(lineStart..<i)
+                lineStart = i + 1
+            }
+            // A torn last line (no newline) was never whole, so never committed.
+            var keep = lineStart
+            if lineStart < bytes.count { removed += 1 }
+            for line in lines.reversed() {
+                let committed: Bool
+                switch Self.parse(Array(bytes[line]), kind: kind) {
+                case .duplicate(let r): committed = duplicateCommitted(r)
+                case .failure(let r): committed = failureCommitted(r)
+                case nil: committed = !line.isEmpty  // a line it cannot judge is kept
+                }
+                if committed { break }
+                keep = line.lowerBound
+                if !line.isEmpty { removed += 1 }
+            }
+            if keep < bytes.count {
+                let path = folder + "/" + name
+                if truncate(path, off_t(keep)) == 0 {
+                    let fd = open(path, O_WRONLY | O_CLOEXEC)
+                    if fd >= 0 { fdatasync(fd); close(fd) }
+                }
+            }
+        }
+        return removed
+    }
+
+    enum Parsed {
+        case duplicate(DuplicateRecord)
+        case failure(FailureRecord)
+    }
+
+    static func parse(_ raw: [UInt8], kind: String) -> Parsed? {
+        guard !raw.isEmpty, let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
+              let recorded = (object["recorded"] as? String).flatMap(DateParser.parse),
+              let origin = object["origin"] as? String else { return nil }
+        if kind.hasPrefix("duplicates"), let of = object["duplicate_of"] as? String {
+            return .duplicate(DuplicateRecord(
+                duplicateOf: of, similarity: (object["similarity"] as? NSNumber)?.doubleValue ?? 1,
+                containment: (object["containment"] as? NSNumber)?.doubleValue ?? 1, title: object["title"] as? String,
+                url: object["url"] as? String, origin: origin, inputHash: object["input_hash"] as? String, recorded: recorded))
+        }
+        if kind.hasPrefix("failures"), let reason = object["reason"] as? String {
+            return .failure(FailureRecord(origin: origin, url: object["url"] as? String, inputHash: object["input_hash"] as? String,
+                                          reason: reason, recorded: recorded))
+        }
+        return nil
     }
 
     /// Every readable record, in file then line order (months ascending); `unreadable`
@@ -91,31 +190,19 @@ public struct DecisionLedger: Sendable {
         for name in names {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
             for raw in data.split(separator: UInt8(ascii: "\n")) where !raw.isEmpty {
-                guard let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any],
-                      let recorded = (object["recorded"] as? String).flatMap(DateParser.parse),
-                      let origin = object["origin"] as? String else {
-                    unreadable += 1
-                    continue
-                }
-                if name.hasPrefix("duplicates-"), let of = object["duplicate_of"] as? String {
-                    duplicates.append(DuplicateRecord(
-                        duplicateOf: of, similarity: (object["similarity"] as? NSNumber)?.doubleValue ?? 1,
-                        containment: (object["containment"] as? NSNumber)?.doubleValue ?? 1, title: object["title"] as? String,
-                        url: object["url"] as? String, origin: origin, inputHash: object["input_hash"] as? String, recorded: recorded))
-                } else if name.hasPrefix("failures-"), let reason = object["reason"] as? String {
-                    failures.append(FailureRecord(origin: origin, url: object["url"] as? String,
-                                                  inputHash: object["input_hash"] as? String, reason: reason, recorded: recorded))
-                } else {
-                    unreadable += 1
+                switch Self.parse(Array(raw), kind: name) {
+                case .duplicate(let record): duplicates.append(record)
+                case .failure(let record): failures.append(record)
+                case nil: unreadable += 1
                 }
             }
         }
         return (duplicates, failures, unreadable)
     }
 
-    private func append(_ text: String, to kind: String, recorded: Date) throws(FileError) {
+    private func append(_ text: String, to name: String) throws(FileError) {
         try FileOps.makeDirectory(folder)
-        let path = folder + "/\(kind)-\(recorded.utcDay.prefix(7)).jsonl"
+        let path = folder + "/" + name
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         defer { close(fd) }
@@ -129,7 +216,7 @@ public struct DecisionLedger: Sendable {
         }
         var offset = 0
         while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw FileError(path: path, operation: "write", code: errno)

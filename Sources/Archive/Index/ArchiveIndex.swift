@@ -25,6 +25,7 @@ public final class ArchiveIndex {
         try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
         try db.execute(Self.schema)
         try prepareFeedTables()  // migrations, so readers find every column
+        try addClaimAttempts()
     }
 
     private init(readingAt path: String) throws {
@@ -84,7 +85,8 @@ public final class ArchiveIndex {
         public var contentHash: String
     }
 
-    public func insert(_ article: Article, path: String, signature: [UInt8]? = nil) throws {
+    /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
+    public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
         let statement = try db.prepare("""
             INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
                 content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -93,7 +95,7 @@ public final class ArchiveIndex {
         try statement.run([
             .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
             SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
-            SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(article.contentHash),
+            SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(contentHash ?? article.contentHash),
             .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
         ])
     }
@@ -211,6 +213,22 @@ public final class ArchiveIndex {
                   .text(record.recorded.rfc3339)])
     }
 
+    /// True when the index holds this duplicate record (the ledger's tail check).
+    public func hasDuplicate(_ r: DuplicateRecord) throws -> Bool {
+        var found = false
+        try db.prepare("SELECT 1 FROM duplicates WHERE origin = ? AND recorded = ? AND duplicate_of = ? LIMIT 1")
+            .query([.text(r.origin), .text(r.recorded.rfc3339), .text(r.duplicateOf)]) { _ in found = true }
+        return found
+    }
+
+    /// True when the index holds this failure record (the ledger's tail check).
+    public func hasFailure(_ r: FailureRecord) throws -> Bool {
+        var found = false
+        try db.prepare("SELECT 1 FROM failures WHERE origin = ? AND recorded = ? AND reason = ? LIMIT 1")
+            .query([.text(r.origin), .text(r.recorded.rfc3339), .text(r.reason)]) { _ in found = true }
+        return found
+    }
+
     /// Every duplicate and failure record, in the order recorded (for `reindex --check`).
     public func decisions() throws -> (duplicates: [DuplicateRecord], failures: [FailureRecord]) {
         var duplicates: [DuplicateRecord] = []
@@ -262,6 +280,30 @@ public final class ArchiveIndex {
                 .run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
         }
         return existed
+    }
+
+    /// Claims an input before work on it starts and returns which attempt this is: 1 for a
+    /// fresh input, N when N - 1 earlier attempts were interrupted (a crash or kill left
+    /// their claim). Committed before it returns, so a kill during the work is counted.
+    public func claimAttempt(origin: String, inputHash: String) throws -> Int {
+        try db.prepare("""
+            INSERT INTO claims(origin, input_hash, claimed, attempts) VALUES(?,?,?,1)
+            ON CONFLICT(origin, input_hash) DO UPDATE SET attempts = attempts + 1, claimed = excluded.claimed
+            """).run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
+        var attempts = 1
+        try db.prepare("SELECT attempts FROM claims WHERE origin = ? AND input_hash = ?")
+            .query([.text(origin), .text(inputHash)]) { attempts = $0.int(0) ?? 1 }
+        return attempts
+    }
+
+    /// Indexes made before attempts were counted get the column (CREATE TABLE IF NOT
+    /// EXISTS leaves an existing table as it was).
+    private func addClaimAttempts() throws {
+        var columns: [String] = []
+        try db.prepare("PRAGMA table_info(claims)").query { columns.append($0.string(1) ?? "") }
+        if !columns.contains("attempts") {
+            try db.execute("ALTER TABLE claims ADD COLUMN attempts INTEGER NOT NULL DEFAULT 1")
+        }
     }
 
     public func releaseClaim(origin: String, inputHash: String) throws {

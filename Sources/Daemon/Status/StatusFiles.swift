@@ -13,6 +13,10 @@ public struct DaemonStatus: Codable, Sendable {
     public var storedSinceStart: Int
     public var duplicatesSinceStart: Int
     public var failedSinceStart: Int
+    /// Why the archive cannot be written, while that lasts (absent in older files).
+    public var archiveProblem: String?
+    /// Inbox entries that cannot be processed where they are.
+    public var inboxCannotProcess: Int?
 
     public static func path(state directory: String) -> String { directory + "/status.json" }
 
@@ -65,7 +69,8 @@ extension Service {
         let m = ingestor.metrics.snapshot
         let status = DaemonStatus(
             state: state, pid: getpid(), version: WinnowVersion.string, started: started.rfc3339, updated: Date().rfc3339,
-            inboxBacklog: backlog, storedSinceStart: m.stored, duplicatesSinceStart: m.duplicates, failedSinceStart: m.failed)
+            inboxBacklog: backlog, storedSinceStart: m.stored, duplicatesSinceStart: m.duplicates, failedSinceStart: m.failed,
+            archiveProblem: archiveProblem, inboxCannotProcess: cannotProcess)
         guard let data = try? JSONEncoder().encode(status) else { return }
         do {
             try FileOps.writeAtomically(Array(data), to: DaemonStatus.path(state: config.paths.state))

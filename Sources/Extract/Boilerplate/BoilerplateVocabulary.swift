@@ -43,6 +43,19 @@ public enum BoilerplateVocabulary {
         "this story was originally published", "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados",
     ]
 
+    /// Phrases of site footers written as prose (contact desks, newsletter pitches, legal and
+    /// reprint notices): a paragraph holding one is dropped when it comes after the article's
+    /// last paragraph, never in the middle of the text.
+    public static let footerPhrases: [String] = [
+        "all rights reserved", "copyright", "©", "written permission", "without permission", "without the permission",
+        "republish", "reprint", "customer service", "customer care", "can be contacted", "newsletter", "subscribe",
+        "sign up", "follow us", "privacy policy", "terms of use", "terms and conditions", "cookie", "registered office",
+        "kundenservice", "kundendienst", "impressum", "datenschutz", "alle rechte vorbehalten", "nachdruck",
+        "abonnieren", "service client", "tous droits réservés", "reproduction interdite", "abonnez", "atención al cliente",
+        "todos los derechos reservados", "suscríbete", "servizio clienti", "riproduzione riservata", "iscriviti",
+        "wszelkie prawa zastrzeżone", "obsługa klienta",
+    ]
+
     /// Labels that open a one-line pointer or credit ("SOURCE: www.example.com", "RELATED: Other headline",
     /// "ALSO READ - Headline", "Photo: Agency"); a short line that starts with one is boilerplate.
     public static let lineLabels: [String] = [

@@ -12,14 +12,31 @@ public enum CharsetSniffer {
         // Valid UTF-8 wins; for pure ASCII any ASCII-compatible choice decodes the same.
         let validUTF8 = UTF8Check.isValid(bytes)
         if validUTF8 { return "UTF-8" }
-        if let header, !header.isEmpty { return normalizeLabel(header) }
+        // Without a byte-order mark, bytes that are mostly ASCII-compatible (few NULs) are
+        // not UTF-16 or UTF-32, whatever the header or page says: such a declaration is a lie.
+        let wideLie = { (label: String) in isWide(label) && !looksWide(bytes) }
+        if let header, !header.isEmpty, !wideLie(header) { return normalizeLabel(header) }
         let head = bytes.prefix(16384).map { ASCII.lower($0) }
         if let declared = metaCharset(head) {
             let label = normalizeLabel(declared)
-            // A page that is not valid UTF-8 cannot be UTF-8, whatever it says.
-            if !(label == "UTF-8" && !validUTF8), !label.hasPrefix("UTF-16") { return label }
+            // A page that is not valid UTF-8 cannot be UTF-8, whatever it says; a meta
+            // declaration is read from ASCII bytes, so it never names a wide encoding truly.
+            if !(label == "UTF-8" && !validUTF8), !isWide(label) { return label }
         }
         return validUTF8 ? "UTF-8" : "windows-1252"
+    }
+
+    /// UTF-16, UTF-32 and their aliases: encodings in which ASCII text has NUL bytes.
+    static func isWide(_ label: String) -> Bool {
+        let upper = label.uppercased()
+        return ["UTF-16", "UTF16", "UTF-32", "UTF32", "UCS-2", "UCS2", "UCS-4", "UCS4", "UNICODE", "ISO-10646-UCS", "CSUNICODE"]
+            .contains { upper.hasPrefix($0) }
+    }
+
+    /// Whether the first bytes have the NULs of UTF-16 or UTF-32 text (one byte in four at least).
+    static func looksWide(_ bytes: [UInt8]) -> Bool {
+        let sample = bytes.prefix(4096)
+        return sample.count >= 2 && sample.lazy.filter { $0 == 0 }.count * 4 >= sample.count
     }
 
     /// The charset named in a `<meta>` tag (not, say, `<script charset>` of an archive banner);

@@ -38,7 +38,9 @@ struct ContentSelector {
         for e in 0..<n {
             let f = elements[e].flags
             // Wrappers of most of the page's prose (`<form>` around everything, `has-sidebar`) are not boilerplate.
-            let exempt = f.contains(.comments) ? good[e] >= 0.9 * total
+            // An `<article>` holding most of the prose is the article even when a state class says
+            // it has comments ("post commented").
+            let exempt = f.contains(.comments) ? good[e] >= 0.9 * total || (f.contains(.structural) && good[e] >= 0.5 * total)
                 : f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.4 * total
             let neg = !exempt && (f.contains(.comments) || !f.isDisjoint(with: [.negativeHint, .furniture]))
             negative[e] = neg
@@ -60,7 +62,8 @@ struct ContentSelector {
             } else if link * 2 >= chars {
                 w = -0.5 * chars
             } else if chars - link < 30 {
-                w = -2
+                // Short rows of a data table are neutral: a results table must not sink its article.
+                w = b.tag == .tr ? 0 : -2
             } else {
                 w = (chars - link) * (1 - 2 * link / chars) * (b.punctuation > 0 ? 1 : 0.5)
             }

@@ -84,11 +84,11 @@ public enum HTMLExtractor {
             paragraphs = body.split(whereSeparator: \.isNewline).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
         }
 
-        if debug { dumpBlocks(page, selector: selector, container: container, kept: Set(paragraphs)) }
+        if debug { dumpBlocks(page, selector: selector, container: container, kept: Set(paragraphs), reasons: filter.reasons) }
         var document = ExtractedDocument()
         document.title = title
         document.published = resolver.published(visibleDate: filter.dateLine)
-        document.author = resolver.author(byline: filter.byline)
+        document.author = resolver.author(byline: filter.byline) ?? resolver.author(byline: BlockFilter.pageByline(page))
         document.site = resolver.site
         document.language = resolver.language ?? LanguageGuess.guess(paragraphs)
         document.url = resolver.canonicalURL
@@ -101,7 +101,7 @@ extension HTMLExtractor {
     /// `WINNOW_HTML_DEBUG=1` prints every block with its fate to standard error (tuning aid).
     static let debug = ProcessInfo.processInfo.environment["WINNOW_HTML_DEBUG"] == "1"
 
-    static func dumpBlocks(_ page: PageRecorder, selector: ContentSelector, container: Int, kept: Set<String>) {
+    static func dumpBlocks(_ page: PageRecorder, selector: ContentSelector, container: Int, kept: Set<String>, reasons: [Int: String]) {
         let inContainer = Set(selector.selection(for: container))
         var out = "@@container \(container) tag=\(page.elements[container].tag) score=\(selector.score[container])\n"
         for (i, b) in page.blocks.enumerated() {
@@ -113,7 +113,8 @@ extension HTMLExtractor {
                 if selector.negative[e] { neg = "[\(page.elements[e].tag) \(page.debugNames[e])]"; break }
                 e = Int(page.elements[e].parent)
             }
-            out += "@@\(state) w=\(Int(selector.weight[i])) e=\(b.element) \(b.tag) l=\(b.linkChars)/\(b.chars) \(neg) \(text)\n"
+            let reason = state == "F" ? reasons[i].map { "{\($0)} " } ?? "" : ""
+            out += "@@\(state) \(reason)w=\(Int(selector.weight[i])) e=\(b.element) \(b.tag) l=\(b.linkChars)/\(b.chars) \(neg) \(text)\n"
         }
         FileHandle.standardError.write(Data(out.utf8))
     }

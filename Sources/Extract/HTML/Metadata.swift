@@ -21,16 +21,19 @@ struct MetadataResolver {
 
     var site: String? { meta("og:site_name", "application-name", "twitter:site").flatMap { $0.hasPrefix("@") ? nil : $0 } ?? jsonLD.publisher }
 
-    /// `h1` wins when the page's own title or og:title agrees with it; otherwise og:title,
-    /// JSON-LD headline, then `<title>` without its site-name suffix.
+    /// `h1` wins when the page's declared title agrees with it (the title metadata when the page
+    /// has any, else `<title>`: a blog's name in `h1` is part of `<title>` too, never of the
+    /// post's own title); otherwise the declared title: Dublin Core, Open Graph, Twitter and
+    /// Parse.ly titles, the JSON-LD headline, then `<title>` without its site-name suffix.
     func title(firstHeading: String?) -> String? {
-        let og = meta("og:title", "twitter:title")
+        let declared = meta("dc:title", "dcterm:title", "dcterms:title", "og:title", "twitter:title", "parsely-title")
         let docTitle = raw.title.map { Whitespace.collapse($0) }.flatMap { $0.isEmpty ? nil : $0 }
         if let h1 = firstHeading, h1.count >= 8 {
             let lower = h1.lowercased()
-            if [og, docTitle, jsonLD.headline].contains(where: { $0?.lowercased().containsBytes(lower) == true }) { return h1 }
+            let judges = declared != nil ? [declared, jsonLD.headline] : [jsonLD.headline, docTitle]
+            if judges.contains(where: { $0?.lowercased().containsBytes(lower) == true }) { return h1 }
         }
-        if let og { return stripSiteName(og) }
+        if let declared { return stripSiteName(declared) }
         if let headline = jsonLD.headline { return headline }
         if let docTitle { return stripSiteName(docTitle) }
         return firstHeading
@@ -70,7 +73,7 @@ struct MetadataResolver {
     }
 
     func author(byline: String?) -> String? {
-        let candidates: [String?] = [jsonLD.author, meta("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
+        let candidates: [String?] = [jsonLD.author, meta("dc:creator", "dcterm:creator", "dcterms:creator", "author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
                                      raw.itemAuthor, raw.relAuthor, byline]
         for c in candidates {
             guard let c = c.map({ Whitespace.collapse($0) }), !c.isEmpty, c.count < 120,

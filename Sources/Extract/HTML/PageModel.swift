@@ -35,6 +35,8 @@ struct BlockContext: OptionSet {
     static let tableCell = BlockContext(rawValue: 1 << 4)
     static let head = BlockContext(rawValue: 1 << 5)
     static let preformatted = BlockContext(rawValue: 1 << 6)
+    /// Inside `<noscript>`: a scripting browser's saved page holds its content as escaped markup.
+    static let noscript = BlockContext(rawValue: 1 << 7)
 }
 
 /// One run of text between block boundaries, its bytes in the recorder's shared buffer.

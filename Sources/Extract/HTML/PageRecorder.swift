@@ -94,7 +94,12 @@ struct PageRecorder {
         case .link: readLink(attributes); return false
         default: break
         }
-        if tag.isBlock || tag == .noscript { flush() }
+        if (tag == .td || tag == .th), stack.last.map({ elements[Int($0.element)].tag == .tr }) == true {
+            // A table row is one line of text: its cells are joined, not split into blocks.
+            pendingSpace = true
+        } else if tag.isBlock || tag == .noscript {
+            flush()
+        }
         // <header> holds titles and leads as often as site banners, <form> may wrap a product text:
         // ambiguous marks only.
         var flags: ElementFlags = tag == .header || tag == .form || tag == .noscript ? .weakNegativeHint
@@ -118,6 +123,7 @@ struct PageRecorder {
         case .figcaption, .caption: context.insert(.caption)
         case .td, .th: context.insert(.tableCell)
         case .pre: context.insert(.preformatted)
+        case .noscript: context.insert(.noscript)
         default: break
         }
         return true
@@ -126,7 +132,10 @@ struct PageRecorder {
     private mutating func close() {
         guard let top = stack.popLast() else { return }
         let tag = elements[Int(top.element)].tag
-        if tag.isBlock || tag == .noscript {
+        let rowCell = (tag == .td || tag == .th) && stack.last.map({ elements[Int($0.element)].tag == .tr }) == true
+        if rowCell {
+            pendingSpace = true
+        } else if tag.isBlock || tag == .noscript {
             // Flush while the element is still the owner of the run.
             stack.append(top)
             flush()
@@ -146,6 +155,8 @@ struct PageRecorder {
             switch NameKey.of(UnsafeRawPointer(name)) {
             case Self.attrClass, Self.attrID:
                 guard let value else { continue }
+                // `id="sharing-with-a-single-developer"`: a heading's anchor, not a name of a role.
+                if NameKey.of(UnsafeRawPointer(name)) == Self.attrID, Self.isSlug(value) { continue }
                 let hint = hints.classify(value)
                 if hint.contains(.negative) { flags.insert(.negativeHint) }
                 if hint.contains(.positive) { flags.insert(.positiveHint) }
@@ -195,6 +206,21 @@ struct PageRecorder {
         return true
     }
 
+    /// An id made from a sentence: five or more words joined by hyphens or underscores, no spaces.
+    private static func isSlug(_ value: UnsafePointer<UInt8>) -> Bool {
+        var joints = 0
+        var i = 0
+        while value[i] != 0 && i < 256 {
+            switch value[i] {
+            case 0x2D, 0x5F: joints += 1
+            case 0x20: return false
+            default: break
+            }
+            i += 1
+        }
+        return joints >= 4
+    }
+
     /// `display:none` or `visibility:hidden` in a style attribute.
     private static func hidesElement(_ value: UnsafePointer<UInt8>) -> Bool {
         var compact: [UInt8] = []
@@ -234,7 +260,9 @@ struct PageRecorder {
             default: break
             }
         }
-        if let name, let content, metadata.meta[name] == nil { metadata.meta[name] = content }
+        guard let name, let content else { return }
+        // `property="og:title twitter:title"` names several properties at once.
+        for key in name.split(separator: " ") where metadata.meta[String(key)] == nil { metadata.meta[String(key)] = content }
     }
 
     private mutating func readLink(_ attributes: Attributes?) {
@@ -312,9 +340,24 @@ struct PageRecorder {
         }
     }
 
+    /// Escaped markup as text (`<img src=…>`, `</a>`, `<!-- -->`): what a browser that runs
+    /// scripts keeps inside `<noscript>` when the page is saved. It is never article text.
+    private static func holdsMarkup(_ run: ArraySlice<UInt8>) -> Bool {
+        var i = run.startIndex
+        while i + 1 < run.endIndex {
+            if run[i] == 0x3C {
+                let next = run[i + 1] | 0x20
+                if (next >= 0x61 && next <= 0x7A) || next == 0x2F || next == 0x21 { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     @inline(__always) private static func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 9 || b == 13 || b == 12 }
 
     private mutating func flush() {
+        if context.contains(.noscript), Self.holdsMarkup(text[runStart...]) { runChars = 0 }
         if runChars > 0, text.count > runStart, let owner = stack.last {
             blocks.append(BlockRecord(start: Int32(runStart), length: Int32(text.count - runStart), element: owner.element,
                                       chars: runChars, linkChars: runLinkChars, punctuation: runPunctuation,

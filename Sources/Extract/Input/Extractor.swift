@@ -27,11 +27,19 @@ public enum Extractor {
                                maxBytes: Int = defaultMaxBytes) throws(InputError) -> ExtractedDocument {
         if bytes.isEmpty { throw InputError("file is empty") }
         if bytes.count > maxBytes { throw InputError("file is \(bytes.count) bytes, over the limit of \(maxBytes) bytes") }
+        // A UTF-16/32 byte-order mark is honoured: such input is full of NULs, so it is
+        // transcoded to UTF-8 before the binary check.
+        let bytes = TextDecoding.transcodeWide(bytes) ?? bytes
         if looksBinary(bytes) { throw InputError("file looks binary, not text or HTML") }
         var document: ExtractedDocument
         switch kind {
         case .html:
             document = HTMLExtractor.extract(bytes, url: url, charset: charset)
+            // libxml2 decoded the text: marks are capped on the strings it gave.
+            document.title = document.title.map { CombiningMarks.cap($0) }
+            document.author = document.author.map { CombiningMarks.cap($0) }
+            document.site = document.site.map { CombiningMarks.cap($0) }
+            document.paragraphs = document.paragraphs.map { CombiningMarks.cap($0) }
         case .text:
             let text: String
             switch TextDecoding.decodeUTF8(bytes) {
@@ -43,6 +51,9 @@ public enum Extractor {
         document.title = document.title.map(UnicodeForm.nfc)
         document.paragraphs = document.paragraphs.map(UnicodeForm.nfc)
         if document.paragraphs.isEmpty { throw InputError("no article text found") }
+        if Garbled.isGarbled(title: document.title, paragraphs: document.paragraphs) {
+            throw InputError("text is mostly replacement, unassigned or control characters (wrong or unknown charset)")
+        }
         return document
     }
 

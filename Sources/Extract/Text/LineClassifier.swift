@@ -117,13 +117,26 @@ enum LineClassifier {
     /// A short line that parses as a date and has few other words (a source or author name).
     static func isDateLine(_ line: LineFeatures) -> Bool {
         guard line.wordCount <= 14, !(line.isSentence && line.wordCount >= 8) else { return false }
-        guard line.text.contains(where: \.isNumber), DateParser.parse(line.text) != nil else { return false }
+        if isRelativeTime(line) { return true }
+        // DateParser takes nothing of 400 bytes or more: no need to scan such a line for digits.
+        guard line.text.utf8.count < 400, line.text.contains(where: \.isNumber), DateParser.parse(line.text) != nil else { return false }
         let words = line.lower.split(whereSeparator: { !$0.isLetter })
         let other = words.filter { word in
             let w = String(word)
             return !dateWords.contains(w) && DateParser.monthNames[w] == nil && !(w.count <= 4 && DateParser.monthNames[String(w.prefix(3))] != nil)
         }
         return other.count <= 4
+    }
+
+    static let relativeWords: Set<String> = ["ago", "yesterday", "today", "day", "days", "week", "weeks", "month", "months",
+                                             "hours", "hour", "minutes", "minute", "mins", "hrs", "hr", "seconds", "just", "now"]
+
+    /// "Updated 3 hours ago", "Published 2 days ago", "vor 3 Stunden" is left to the date parser.
+    static func isRelativeTime(_ line: LineFeatures) -> Bool {
+        guard line.wordCount <= 8 else { return false }
+        let words = line.lower.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        guard words.contains(where: { $0 == "ago" || $0 == "yesterday" || $0 == "now" }) else { return false }
+        return words.allSatisfy { w in w.allSatisfy(\.isNumber) || dateWords.contains(String(w)) || relativeWords.contains(String(w)) }
     }
 
     static let bylinePrefixes = ["by ", "posted by ", "written by ", "words by ", "von ", "par ", "por ", "di ", "door "]

@@ -6,7 +6,8 @@ struct LineFeatures {
     let text: String
     /// Lowercased, curly apostrophes folded to `'`.
     let lower: String
-    let words: [Substring]
+    /// Words separated by spaces (the count only: a line keeps no per-word storage).
+    let wordCount: Int
     /// Share of words starting with a letter that start with a lowercase one (prose is high,
     /// title-case headlines and names are low).
     let lowercaseRatio: Double
@@ -19,30 +20,79 @@ struct LineFeatures {
     /// The line is one bare URL or domain.
     let isURLOnly: Bool
 
-    var wordCount: Int { words.count }
-
     init(_ text: String) {
         self.text = text
-        lower = text.lowercased().replacingOccurrences(of: "’", with: "'")
-        words = text.split(separator: " ")
-        var lettered = 0, lowercase = 0
-        for word in words {
-            guard let first = word.unicodeScalars.first(where: { $0.properties.isAlphabetic || $0.properties.numericType != nil }),
-                  first.properties.isAlphabetic else { continue }
-            lettered += 1
-            if first.properties.isLowercase { lowercase += 1 }
-        }
-        lowercaseRatio = lettered == 0 ? 0 : Double(lowercase) / Double(lettered)
-        let letters = text.unicodeScalars.filter { $0.properties.isAlphabetic }
-        isAllCaps = letters.count >= 3 && letters.allSatisfy { !$0.properties.isLowercase }
-        let closing: Set<Character> = ["\"", "”", "’", "'", "»", ")", "]", "*", " "]
+        let lowerText = text.lowercased()
+        // Foundation's replace is slow on Linux; most lines have no curly apostrophe.
+        lower = lowerText.utf8.contains(0xE2) ? lowerText.replacingOccurrences(of: "’", with: "'") : lowerText
+        // One pass, no per-word storage: a line may be megabytes long.
+        let stats = text.utf8.allSatisfy({ $0 < 0x80 }) ? Self.asciiStats(text) : Self.unicodeStats(text)
+        wordCount = stats.words
+        lowercaseRatio = stats.lettered == 0 ? 0 : Double(stats.lowercase) / Double(stats.lettered)
+        isAllCaps = stats.letters >= 3 && !stats.anyLowercase
         var end = text[...]
-        while let last = end.last, closing.contains(last) { end = end.dropLast() }
+        while let last = end.last, Self.closing.contains(last) { end = end.dropLast() }
         endsWithEllipsis = end.hasSuffix("…") || end.hasSuffix("...")
         endsSentence = !endsWithEllipsis && (end.last.map { ".!?。".contains($0) } ?? false)
-        let lowerText = text.lowercased()
-        isURLOnly = words.count == 1 && (lowerText.hasPrefix("http://") || lowerText.hasPrefix("https://") || lowerText.hasPrefix("www."))
+        isURLOnly = stats.words == 1 && (lowerText.hasPrefix("http://") || lowerText.hasPrefix("https://") || lowerText.hasPrefix("www."))
     }
+
+    /// Word and letter counts: words separated by spaces; a word is lettered when its first
+    /// letter or digit is a letter, lowercase when that letter is.
+    typealias Stats = (words: Int, lettered: Int, lowercase: Int, letters: Int, anyLowercase: Bool)
+
+    private static func unicodeStats(_ text: String) -> Stats {
+        var stats: Stats = (0, 0, 0, 0, false)
+        var inWord = false, decided = false
+        for c in text {
+            if c == " " { inWord = false; continue }
+            if !inWord { inWord = true; decided = false; stats.words += 1 }
+            guard !decided else { continue }
+            for scalar in c.unicodeScalars {
+                let properties = scalar.properties
+                if properties.isAlphabetic {
+                    stats.lettered += 1
+                    if properties.isLowercase { stats.lowercase += 1 }
+                    decided = true
+                    break
+                }
+                if properties.numericType != nil { decided = true; break }
+            }
+        }
+        for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
+            stats.letters += 1
+            if scalar.properties.isLowercase { stats.anyLowercase = true }
+        }
+        return stats
+    }
+
+    /// `unicodeStats` of ASCII text on bytes (ASCII letters are the only alphabetic
+    /// characters there, digits the only numeric ones).
+    private static func asciiStats(_ text: String) -> Stats {
+        var stats: Stats = (0, 0, 0, 0, false)
+        var inWord = false, decided = false
+        for b in text.utf8 {
+            if b == 0x20 { inWord = false; continue }
+            if !inWord { inWord = true; decided = false; stats.words += 1 }
+            let lower = b >= 0x61 && b <= 0x7A
+            let letter = lower || (b >= 0x41 && b <= 0x5A)
+            if letter {
+                stats.letters += 1
+                if lower { stats.anyLowercase = true }
+            }
+            guard !decided else { continue }
+            if letter {
+                stats.lettered += 1
+                if lower { stats.lowercase += 1 }
+                decided = true
+            } else if b >= 0x30 && b <= 0x39 {
+                decided = true
+            }
+        }
+        return stats
+    }
+
+    private static let closing: Set<Character> = ["\"", "”", "’", "'", "»", ")", "]", "*", " "]
 
     /// Running text: long and ending like a sentence, or very long and reading like prose
     /// (sentence-case headlines are long too, but rarely this long).

@@ -21,8 +21,8 @@ public struct RecurringLines: Sendable {
     public mutating func learn(_ text: String) {
         documentCount += 1
         var seen = Set<String>()
-        for line in TextLines.split(text) {
-            guard let key = Self.key(line), seen.insert(key).inserted else { continue }
+        TextLines.forEach(text) { line in
+            guard let key = Self.key(line), seen.insert(key).inserted else { return }
             counts[key, default: 0] += 1
         }
     }

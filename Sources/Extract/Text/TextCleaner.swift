@@ -17,9 +17,8 @@ public enum TextCleaner {
 
     /// Cleans `text`, also dropping lines that recur across the source's other clippings.
     public static func clean(_ text: String, recurring: RecurringLines?) -> ExtractedDocument {
-        let lines = TextLines.split(text)
-        let features = lines.map(LineFeatures.init)
-        var kinds = features.map(LineClassifier.classify)
+        var (features, kinds) = ClassifiedLines.classify(text)
+        let lines = features.map(\.text)
         if let recurring {
             for i in lines.indices where recurring.isRecurring(lines[i]) { kinds[i] = .boilerplate }
         }
@@ -61,7 +60,8 @@ public enum TextCleaner {
             }
             if let current = block {
                 // Teasers end where two finished body paragraphs follow each other.
-                guard current == .teasers, resumesBody(at: i, features: features, kinds: kinds) else { continue }
+                guard current == .teasers, resumesBody(at: i, features: features, kinds: kinds)
+                        || endsTeaserList(at: i, features: features, kinds: kinds) else { continue }
                 block = nil
             }
             switch kinds[i] {
@@ -115,8 +115,27 @@ public enum TextCleaner {
         return (1...2).contains(digits.count) && [". ", ") "].contains(where: { text.dropFirst(digits.count).hasPrefix($0) })
     }
 
+    /// Two finished paragraphs in a row; boilerplate lines between them ("Advertisement") do
+    /// not part them.
     static func resumesBody(at i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
         func solid(_ j: Int) -> Bool { j < kinds.count && kinds[j] == .prose && features[j].isCompleteParagraph }
-        return solid(i) && solid(i + 1)
+        guard solid(i) else { return false }
+        var next = i + 1
+        while next < kinds.count, kinds[next] == .boilerplate { next += 1 }
+        return solid(next)
+    }
+
+    /// An opener removes the list of short lines after it, never the long prose paragraph
+    /// that follows that list: a long finished paragraph right after the opener, or after two
+    /// or more short lines in a row (a story's own summary follows one headline only).
+    static func endsTeaserList(at i: Int, features: [LineFeatures], kinds: [LineKind]) -> Bool {
+        guard kinds[i] == .prose, features[i].isCompleteParagraph, features[i].wordCount >= 20 else { return false }
+        var j = i - 1
+        while j >= 0, kinds[j] == .boilerplate { j -= 1 }
+        guard j >= 0 else { return false }
+        if case .opener = kinds[j] { return true }
+        var headings = 0
+        while j >= 0, kinds[j] == .heading { headings += 1; j -= 1 }
+        return headings >= 2
     }
 }

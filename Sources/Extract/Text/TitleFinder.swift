@@ -6,15 +6,22 @@ enum TitleFinder {
     /// The index and cleaned text of the title, if any.
     static func find(features: [LineFeatures], kinds: [LineKind], bodyStart: Int) -> (index: Int, title: String)? {
         let header = 0..<bodyStart
-        var candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) }
+        // Navigation bars ("Home | World | Politics") are never the headline.
+        var candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) && !isNavigationBar(features[$0].text) }
         // Teaser lists in the header ("Trending Now" + headlines): the headline comes after them.
         if let lastOpener = header.last(where: { if case .opener = kinds[$0] { true } else { false } }),
            candidates.contains(where: { $0 > lastOpener }) {
             candidates.removeAll { $0 < lastOpener }
         }
         if !candidates.isEmpty {
+            // How often each candidate's text occurs in the header (only candidates are counted:
+            // a hostile header has millions of lines).
             var counts: [String: Int] = [:]
-            for i in header { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text)), default: 0] += 1 }
+            for i in candidates { counts[TextNormalizer.normalize(stripJunkPrefix(features[i].text))] = 0 }
+            for i in header {
+                let key = TextNormalizer.normalize(stripJunkPrefix(features[i].text))
+                if let n = counts[key] { counts[key] = n + 1 }
+            }
             // A deck (standfirst) right under the headline is not the headline.
             let candidateSet = Set(candidates)
             let decks = Set(candidates.filter { isDeck($0, candidates: candidateSet, features: features) })
@@ -53,6 +60,11 @@ enum TitleFinder {
         guard deck.lowercaseRatio > 0.5, !head.isAllCaps, !isMenu(head.text), !head.text.hasSuffix("!") else { return false }
         if head.lowercaseRatio <= 0.4, head.wordCount >= 4 { return true }
         return head.wordCount >= 6 && deck.wordCount >= 12 && deck.wordCount > head.wordCount + 2
+    }
+
+    /// Three or more items between separators: "Home | World | Politics", "Home > News > World".
+    static func isNavigationBar(_ text: String) -> Bool {
+        [" | ", " > ", " » ", " · ", " / ", " • "].contains { text.components(separatedBy: $0).count >= 3 }
     }
 
     /// Menus and breadcrumbs: "Politik | Wirtschaft", "Home > News > World".

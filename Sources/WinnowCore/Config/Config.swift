@@ -44,6 +44,16 @@ public struct Config: Sendable, Equatable {
         public var rescanSeconds: Int = 60
         public var settleMilliseconds: Int = 1000
         public var maxFileBytes: Int = 20 * 1024 * 1024
+        /// Extraction time budget per input; past it the input fails with the reason.
+        public var maxSeconds: Int = 10
+        /// An input interrupted (crash, kill) this many times while processing is quarantined.
+        public var maxInterruptions: Int = 2
+    }
+    public struct Pipeline: Sendable, Equatable {
+        /// Threads that read and extract inputs; decisions and writes stay on one.
+        public var workers: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Inputs decided and committed together (one transaction, one fsync per folder).
+        public var batchSize: Int = 64
     }
     public struct Feed: Sendable, Equatable {
         public var url: String
@@ -59,6 +69,7 @@ public struct Config: Sendable, Equatable {
     public var fetch = Fetch()
     public var schedule = Schedule()
     public var inbox = Inbox()
+    public var pipeline = Pipeline()
     public var feeds: [Feed] = []
     /// The file this was read from, if any.
     public var source: String?
@@ -74,12 +85,28 @@ public struct Config: Sendable, Equatable {
     }
 
     /// Reads and validates a config file; every problem found is reported at once.
+    ///
+    /// The file is read whole and refused when it changes while being read (an editor or
+    /// a deploy tool mid-write), so a reload never applies half a file.
     public static func load(path: String) throws(ConfigError) -> Config {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
-            throw ConfigError(file: path, problems: [.init(line: 0, key: nil, message: "config file \(reason)")])
+        func failure(_ message: String) -> ConfigError { ConfigError(file: path, problems: [.init(line: 0, key: nil, message: message)]) }
+        var before = stat(), after = stat()
+        let data: [UInt8]
+        do throws(FileError) {
+            guard stat(path, &before) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+            data = try FileOps.read(path, limit: 1 << 20, followSymlinks: true)
+        } catch {
+            switch error.code {
+            case ENOENT: throw failure("config file does not exist")
+            case EFBIG: throw failure("config file is over 1 MiB")
+            default: throw failure("config file cannot be read (\(String(cString: strerror(error.code))))")
+            }
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard stat(path, &after) == 0, after.st_size == before.st_size, after.st_mtim.tv_sec == before.st_mtim.tv_sec,
+              after.st_mtim.tv_nsec == before.st_mtim.tv_nsec, after.st_ino == before.st_ino, Int(after.st_size) == data.count else {
+            throw failure("config file changed while it was being read (still being written?); not applied")
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw ConfigError(file: path, problems: [.init(line: 0, key: nil, message: "config file is not valid UTF-8")])
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -88,13 +115,14 @@ public struct Config: Sendable, Equatable {
 
     /// Parses config text; relative paths are resolved against `baseDirectory`.
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> Config {
-        let root: TOMLTable
-        do { root = try TOMLParser.parse(text) } catch {
-            throw ConfigError(file: file, problems: [.init(line: error.line, key: nil, message: error.message)])
-        }
+        // Syntax errors and bad values together, sorted by line: one typo hides nothing.
+        let (root, syntaxErrors) = TOMLParser.parseRecovering(text)
         var reader = ConfigReader()
         let config = reader.read(root, baseDirectory: baseDirectory, file: file)
-        if !reader.problems.isEmpty { throw ConfigError(file: file, problems: reader.problems) }
+        let problems = syntaxErrors.map { ConfigError.Problem(line: $0.line, key: nil, message: $0.message) } + reader.problems
+        if !problems.isEmpty {
+            throw ConfigError(file: file, problems: problems.enumerated().sorted { ($0.element.line, $0.offset) < ($1.element.line, $1.offset) }.map(\.element))
+        }
         return config!
     }
 }

@@ -34,7 +34,7 @@ struct ConfigReader {
     mutating func read(_ root: TOMLTable, baseDirectory: String, file: String) -> Config? {
         var config = Config(archive: "", inbox: "", state: "")
         config.source = file
-        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "feeds"]
+        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "pipeline", "feeds"]
         for key in root.order where !known.contains(key) {
             problem(root[key]!.line, key, "unknown key (expected one of: \(known.joined(separator: ", ")))")
         }
@@ -95,7 +95,14 @@ struct ConfigReader {
         config.inbox.rescanSeconds = integer(inbox, "inbox", "rescan_seconds", 1...86_400) ?? config.inbox.rescanSeconds
         config.inbox.settleMilliseconds = integer(inbox, "inbox", "settle_ms", 0...600_000) ?? config.inbox.settleMilliseconds
         config.inbox.maxFileBytes = integer(inbox, "inbox", "max_file_bytes", 1...(1 << 31)) ?? config.inbox.maxFileBytes
-        unknownKeys(inbox, "inbox", ["mode", "rescan_seconds", "settle_ms", "max_file_bytes"])
+        config.inbox.maxSeconds = integer(inbox, "inbox", "max_seconds", 1...3_600) ?? config.inbox.maxSeconds
+        config.inbox.maxInterruptions = integer(inbox, "inbox", "max_interruptions", 1...100) ?? config.inbox.maxInterruptions
+        unknownKeys(inbox, "inbox", ["mode", "rescan_seconds", "settle_ms", "max_file_bytes", "max_seconds", "max_interruptions"])
+
+        let pipeline = table(root, "pipeline")
+        config.pipeline.workers = integer(pipeline, "pipeline", "workers", 1...256) ?? config.pipeline.workers
+        config.pipeline.batchSize = integer(pipeline, "pipeline", "batch_size", 1...4096) ?? config.pipeline.batchSize
+        unknownKeys(pipeline, "pipeline", ["workers", "batch_size"])
 
         if let entry = root["feeds"] {
             if case .tables(let list) = entry.value {

@@ -61,9 +61,20 @@ public struct TOMLParser {
     private var rest: Substring = ""
 
     public static func parse(_ text: String) throws(TOMLError) -> TOMLTable {
-        var parser = TOMLParser(text: text)
-        return try parser.parseDocument()
+        let (table, errors) = parseRecovering(text)
+        if let first = errors.first { throw first }
+        return table
     }
+
+    /// Parses as much as it can: a line with a syntax error is reported and skipped, and
+    /// parsing goes on with the next line, so one typo does not hide every other problem.
+    public static func parseRecovering(_ text: String) -> (TOMLTable, [TOMLError]) {
+        var parser = TOMLParser(text: text)
+        let table = parser.parseDocument()
+        return (table, parser.errors)
+    }
+
+    private var errors: [TOMLError] = []
 
     private init(text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false)
@@ -71,15 +82,31 @@ public struct TOMLParser {
 
     private var lineNumber: Int { lineIndex + 1 }
 
-    private mutating func parseDocument() throws(TOMLError) -> TOMLTable {
+    private mutating func parseDocument() -> TOMLTable {
         var root = TOMLTable()
         // Path of the table currently written to: (key, isArrayElement)
         var current: (key: String, array: Bool)? = nil
         var definedTables = Set<String>()
         while lineIndex < lines.count {
+            do {
+                try parseLine(root: &root, current: &current, definedTables: &definedTables)
+            } catch {
+                errors.append(error)
+                // Keys under a broken table header belong to no table: skip them rather
+                // than report them as unknown keys of the table before it.
+                if lines[lineIndex].drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("[") { current = (key: "", array: false) }
+            }
+            lineIndex += 1
+        }
+        return root
+    }
+
+    private mutating func parseLine(root: inout TOMLTable, current: inout (key: String, array: Bool)?,
+                                    definedTables: inout Set<String>) throws(TOMLError) {
+        do {
             rest = lines[lineIndex]
             skipSpaceAndComment()
-            if rest.isEmpty { lineIndex += 1; continue }
+            if rest.isEmpty { return }
             if rest.hasPrefix("[[") {
                 rest = rest.dropFirst(2)
                 let key = try parseKey()
@@ -118,7 +145,7 @@ public struct TOMLParser {
                     table.set(key, value, line: line)
                 }
                 if let current {
-                    let entry = root[current.key]!
+                    guard let entry = root[current.key] else { return }
                     switch entry.value {
                     case .table(var t):
                         try insert(into: &t)
@@ -132,9 +159,7 @@ public struct TOMLParser {
                     try insert(into: &root)
                 }
             }
-            lineIndex += 1
         }
-        return root
     }
 
     private func fail(_ message: String) -> TOMLError { TOMLError(line: lineNumber, message: message) }
@@ -180,7 +205,11 @@ public struct TOMLParser {
         guard rest.first == "=" else { throw fail("expected '=' after key '\(key)'") }
         rest = rest.dropFirst()
         skipSpace()
-        return (key, try parseValue())
+        do {
+            return (key, try parseValue())
+        } catch {
+            throw TOMLError(line: error.line, message: "\(key): \(error.message)")
+        }
     }
 
     private mutating func parseValue() throws(TOMLError) -> TOMLValue {

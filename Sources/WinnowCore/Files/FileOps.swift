@@ -1,3 +1,4 @@
+import CSystem
 import Foundation
 
 /// A failed file-system operation, naming the path and the system's reason.
@@ -5,12 +6,15 @@ public struct FileError: Error, CustomStringConvertible, Sendable {
     public var path: String
     public var operation: String
     public var code: Int32
-    public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
+    /// Said instead of the system's message when that would mislead.
+    public var reason: String?
+    public var description: String { "\(operation) \(path): \(reason ?? String(cString: strerror(code)))" }
 
-    public init(path: String, operation: String, code: Int32) {
+    public init(path: String, operation: String, code: Int32, reason: String? = nil) {
         self.path = path
         self.operation = operation
         self.code = code
+        self.reason = reason
     }
 }
 
@@ -29,8 +33,11 @@ public enum FileOps {
     }
 
     /// Writes `bytes` to a new temp file in `directory`, fsyncs it and returns its path.
-    public static func writeTemporary(_ bytes: [UInt8], in directory: String, hint: String) throws(FileError) -> String {
-        let temp = directory + "/.\(hint).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
+    /// With `sync: false` the data is not yet durable: the caller makes it so
+    /// (`syncFile`, or `syncFilesystem` for a whole batch) before publishing the file.
+    public static func writeTemporary(_ bytes: [UInt8], in directory: String, hint: String, sync: Bool = true) throws(FileError) -> String {
+        // The hint is cut short so the temp name stays under NAME_MAX whatever it names.
+        let temp = directory + "/.\(FileNames.fit(hint, limit: 200)).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileError(path: temp, operation: "create", code: errno) }
         var ok = true
@@ -43,13 +50,31 @@ public enum FileOps {
                 offset += n
             }
         }
-        if ok, fsync(fd) != 0 { ok = false; failure = errno }
+        if ok, sync, fsync(fd) != 0 { ok = false; failure = errno }
         close(fd)
         if !ok {
             unlink(temp)
             throw FileError(path: temp, operation: "write", code: failure)
         }
         return temp
+    }
+
+    /// fsync of one file by path.
+    public static func syncFile(_ path: String) throws(FileError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw FileError(path: path, operation: "sync", code: errno) }
+    }
+
+    /// `syncfs` of the file system holding `path`: every written file and folder on it is
+    /// durable after one call, which is what a batch of many new files needs (one journal
+    /// commit instead of one per file and per folder).
+    public static func syncFilesystem(_ path: String) throws(FileError) {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
+        defer { close(fd) }
+        guard winnow_syncfs(fd) == 0 else { throw FileError(path: path, operation: "syncfs", code: errno) }
     }
 
     /// Atomically replaces `path` with `bytes` (temp file, fsync, rename, fsync folder).
@@ -84,7 +109,7 @@ public enum FileOps {
         let ext = (name as NSString).pathExtension
         var attempt = 1
         while true {
-            let candidate = attempt == 1 ? name : "\(stem)-\(attempt)" + (ext.isEmpty ? "" : ".\(ext)")
+            let candidate = attempt == 1 ? name : FileNames.fit("\(stem)-\(attempt)" + (ext.isEmpty ? "" : ".\(ext)"))
             let target = directory + "/" + candidate
             var st = stat()
             if lstat(target, &st) != 0 { return target }
@@ -114,13 +139,19 @@ public enum FileOps {
         close(fd)
     }
 
-    /// Reads a whole file, refusing more than `limit` bytes.
-    public static func read(_ path: String, limit: Int) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+    /// Reads a whole regular file, refusing more than `limit` bytes. Anything else (a FIFO,
+    /// a device) is refused without blocking: O_NONBLOCK keeps the open of a FIFO with no
+    /// writer from waiting for ever, and is without effect on regular files. Symbolic links
+    /// are refused (`ELOOP`) unless `followSymlinks`: inputs are never read through a link.
+    public static func read(_ path: String, limit: Int, followSymlinks: Bool = false) throws(FileError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followSymlinks ? 0 : O_NOFOLLOW))
         guard fd >= 0 else { throw FileError(path: path, operation: "open", code: errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
+        guard st.st_mode & S_IFMT == S_IFREG else {
+            throw FileError(path: path, operation: "read", code: EINVAL, reason: "not a regular file")
+        }
         if Int(st.st_size) > limit { throw FileError(path: path, operation: "read", code: EFBIG) }
         var bytes = [UInt8](repeating: 0, count: Int(st.st_size))
         var offset = 0

@@ -22,6 +22,11 @@ public struct JSONLine {
         parts.append(Self.quote(key) + ":" + String(value))
     }
 
+    public mutating func add(_ key: String, _ value: Bool?) {
+        guard let value else { return }
+        parts.append(Self.quote(key) + ":" + (value ? "true" : "false"))
+    }
+
     public var string: String { "{" + parts.joined(separator: ",") + "}" }
 
     /// Escapes quotes, backslashes, control characters and U+2028/U+2029 at the byte level:

@@ -34,3 +34,16 @@ extension StringProtocol {
         return nil
     }
 }
+
+/// Byte counts as people read them.
+public enum ByteSize {
+    /// `20971520` → `20 MiB`, `1536` → `1.5 KiB`, `512` → `512 bytes`.
+    public static func human(_ n: Int) -> String {
+        let units = ["bytes", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
+        if unit == 0 { return "\(n) bytes" }
+        return value == value.rounded() ? "\(Int(value)) \(units[unit])" : String(format: "%.1f %@", value, units[unit])
+    }
+}

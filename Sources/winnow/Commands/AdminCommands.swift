@@ -40,7 +40,7 @@ struct ReindexCommand: ParsableCommand {
     var check = false
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: check)
         if check { return try runCheck(config) }
         let lock = try takeWriterLock(config)
         defer { withExtendedLifetime(lock) {} }

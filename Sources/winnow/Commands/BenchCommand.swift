@@ -198,19 +198,30 @@ struct DedupeBench: ParsableCommand {
                 storedByGroup[group, default: []].append(i)
             }
         }
-        func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "   -  " : String(format: "%.4f", Double(a) / Double(b)) }
+        func ratio(_ a: Int, _ b: Int) -> String { b == 0 ? "-" : String(format: "%.4f", Double(a) / Double(b)) }
         print("quality (truth: exact \(parameters.shingleWords)-shingle Jaccard >= \(parameters.jaccard) or containment >= \(parameters.containment)):")
-        print("  kind              docs  true-dup  predicted   TP   FP   FN  precision  recall")
+        // Swift padding: `%-16@` is not padded by Foundation on Linux.
+        var rows: [[String]] = []
+        func row(_ kind: String, _ t: Tally) -> [String] {
+            [kind, "\(t.tp + t.fp + t.fn + t.tn)", "\(t.tp + t.fn)", "\(t.tp + t.fp)", "\(t.tp)", "\(t.fp)", "\(t.fn)",
+             ratio(t.tp, t.tp + t.fp), ratio(t.tp, t.tp + t.fn)]
+        }
         var total = Tally()
         for kind in tallies.keys.sorted() {
             let t = tallies[kind]!
             total.tp += t.tp; total.fp += t.fp; total.fn += t.fn; total.tn += t.tn
-            print(String(format: "  %-16@ %5d  %8d  %9d %4d %4d %4d     %@  %@", kind as NSString, t.tp + t.fp + t.fn + t.tn,
-                         t.tp + t.fn, t.tp + t.fp, t.tp, t.fp, t.fn, ratio(t.tp, t.tp + t.fp) as NSString, ratio(t.tp, t.tp + t.fn) as NSString))
+            rows.append(row(kind, t))
         }
-        print(String(format: "  %-16@ %5d  %8d  %9d %4d %4d %4d     %@  %@", "ALL" as NSString, total.tp + total.fp + total.fn + total.tn,
-                     total.tp + total.fn, total.tp + total.fp, total.tp, total.fp, total.fn,
-                     ratio(total.tp, total.tp + total.fp) as NSString, ratio(total.tp, total.tp + total.fn) as NSString))
+        rows.append(row("ALL", total))
+        let header = ["kind", "docs", "true-dup", "predicted", "TP", "FP", "FN", "precision", "recall"]
+        let widths = (0..<header.count).map { c in ([header] + rows).map { $0[c].count }.max() ?? 0 }
+        for line in [header] + rows {
+            let cells = line.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return i == 0 ? cell + pad : pad + cell  // names left, numbers right
+            }
+            print("  " + cells.joined(separator: "  "))
+        }
         for e in examples { print("  " + e) }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Extract
 import Foundation
+import Inbox
 import Pipeline
 import WinnowCore
 
@@ -21,6 +22,17 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let (config, logger) = try options.load()
+        // A path that does not exist is a mistake on the command line, not a failed article.
+        var inputs: [String] = []
+        for file in files {
+            var st = stat()
+            guard lstat(file, &st) == 0 else {
+                printError("winnow: \(file): \(String(cString: strerror(errno)))")
+                throw ExitCode(2)
+            }
+            // A folder is walked as the inbox walks it.
+            if st.st_mode & S_IFMT == S_IFDIR { inputs += Self.walk(file) } else { inputs.append(file) }
+        }
         let ingestor: Ingestor
         do {
             ingestor = try Ingestor(config: config, logger: logger)
@@ -31,37 +43,58 @@ struct IngestCommand: ParsableCommand {
             printError("winnow: cannot open the archive: \(error)")
             throw ExitCode(1)
         }
-        for file in files {
-            let result: IngestResult
+        let batchSize = max(1, config.pipeline.batchSize)
+        for start in stride(from: 0, to: inputs.count, by: batchSize) {
+            let chunk = Array(inputs[start..<min(start + batchSize, inputs.count)])
+            let results: [IngestResult]
             do {
-                result = try ingest(file, ingestor: ingestor, maxBytes: config.inbox.maxFileBytes)
+                results = try ingest(chunk, ingestor: ingestor, maxBytes: config.inbox.maxFileBytes)
             } catch {
                 printError("winnow: cannot write the archive: \(error)")
                 throw ExitCode(1)
             }
-            // Unbuffered: a caller sees each line as soon as its input is done.
-            LogSink.standardOutput.write(result.jsonLine(file: file) + "\n")
+            // Unbuffered: a caller sees each batch's lines as soon as it is committed.
+            for (file, result) in zip(chunk, results) { LogSink.standardOutput.write(result.jsonLine(file: file) + "\n") }
         }
     }
 
-    private func ingest(_ file: String, ingestor: Ingestor, maxBytes: Int) throws -> IngestResult {
-        let origin = URL(fileURLWithPath: file).standardizedFileURL.path
-        func failure(_ reason: String) throws -> IngestResult {
-            try ingestor.recordFailure(origin: origin, reason: reason)
-            var result = IngestResult(status: .failed, origin: origin)
-            result.error = reason
-            return result
+    /// Every file under a folder, sorted, skipping the names the inbox ignores.
+    static func walk(_ directory: String) -> [String] {
+        var out: [String] = []
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+        for name in names where !InboxFolder.isIgnored(name: name) {
+            let path = directory + "/" + name
+            var st = stat()
+            guard lstat(path, &st) == 0 else { continue }
+            if st.st_mode & S_IFMT == S_IFDIR { out += walk(path) } else { out.append(path) }
         }
-        guard let kind = InputKind(fileName: file) else {
-            return try failure("unsupported file type; expected .html, .htm or .txt")
+        return out
+    }
+
+    /// One batch: refusals recorded at once, the readable inputs through the pipeline
+    /// together; results in the files' order.
+    private func ingest(_ files: [String], ingestor: Ingestor, maxBytes: Int) throws -> [IngestResult] {
+        var results = [IngestResult?](repeating: nil, count: files.count)
+        var inputs: [(Int, IngestInput)] = []
+        for (i, file) in files.enumerated() {
+            let origin = URL(fileURLWithPath: file).standardizedFileURL.path
+            func failure(_ reason: String) throws -> IngestResult {
+                try ingestor.recordFailure(origin: origin, reason: reason)
+                var result = IngestResult(status: .failed, origin: origin)
+                result.error = reason
+                return result
+            }
+            guard let kind = InputKind(fileName: file) else {
+                results[i] = try failure("unsupported file type; expected .html, .htm or .txt")
+                continue
+            }
+            do {
+                inputs.append((i, IngestInput(bytes: try FileOps.read(file, limit: maxBytes), kind: kind, origin: origin)))
+            } catch {
+                results[i] = try failure(error.code == EFBIG ? "file is over inbox.max_file_bytes (\(ByteSize.human(maxBytes)))" : error.description)
+            }
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try FileOps.read(file, limit: maxBytes)
-        } catch {
-            if error.code == EFBIG { return try failure("file is over the limit of \(maxBytes) bytes") }
-            return try failure(error.description)
-        }
-        return try ingestor.ingest(IngestInput(bytes: bytes, kind: kind, origin: origin))
+        for ((i, _), result) in zip(inputs, try ingestor.ingest(inputs.map(\.1))) { results[i] = result }
+        return results.map { $0! }
     }
 }

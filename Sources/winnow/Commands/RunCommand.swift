@@ -41,10 +41,11 @@ struct OnceCommand: ParsableCommand {
         do {
             let ingestor = try Ingestor(config: config, logger: logger)
             let inbox = try InboxProcessor(folder: InboxFolder(root: config.paths.inbox), ingestor: ingestor, logger: logger)
-            let results = try inbox.drain().results
-            let counts = Dictionary(grouping: results, by: \.status).mapValues(\.count)
+            let report = try inbox.drain()
+            let counts = Dictionary(grouping: report.results, by: \.status).mapValues(\.count)
             logger.info("once.done", metadata: [
                 "stored": "\(counts[.stored] ?? 0)", "duplicates": "\(counts[.duplicate] ?? 0)", "failed": "\(counts[.failed] ?? 0)",
+                "cannot_process": "\(report.cannotProcess)",
             ])
             // Feeds: after the inbox, every due feed (all with --all-feeds), on one ingest queue.
             let feeds = FeedService(config: config, ingestor: ingestor, ingestQueue: DispatchQueue(label: "winnow.ingest"), logger: logger)

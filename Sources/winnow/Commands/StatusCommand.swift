@@ -14,13 +14,16 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: true)
         // A reader: no index yet means nothing stored yet, and nothing is created.
         let counts = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)?.counts() ?? ArchiveIndex.Counts()
         var lines: [String] = []
         if let status = DaemonStatus.read(state: config.paths.state), status.isRunning {
             let uptime = DateParser.parse(status.started).map { Int(Date().timeIntervalSince($0)) } ?? 0
             lines.append("daemon     running (pid \(status.pid), up \(Self.duration(uptime)), version \(status.version))")
+            if let problem = status.archiveProblem {
+                lines.append("           archive unwritable, retrying: \(problem)")
+            }
         } else {
             lines.append("daemon     not running")
         }
@@ -34,8 +37,10 @@ struct StatusCommand: ParsableCommand {
             lines.append("           failing: \(feed.url) (errors: \(feed.errorCount), last: \(feed.lastError ?? "?"), "
                 + "next: \(feed.nextDue?.rfc3339 ?? "now"))")
         }
-        let backlog = InboxFolder(root: config.paths.inbox).pending().count
-        lines.append("inbox      \(backlog) waiting in \(config.paths.inbox)")
+        let entries = InboxFolder(root: config.paths.inbox).pending()
+        let stuck = entries.filter { $0.stuck != nil }.count
+        lines.append("inbox      \(entries.count - stuck) waiting" + (stuck > 0 ? ", \(stuck) cannot be processed (see the log)" : "")
+            + " in \(config.paths.inbox)")
         lines.append("today      \(counts.articlesToday) stored, \(counts.duplicatesToday) duplicates, \(counts.failuresToday) failed")
         lines.append("total      \(counts.articles) stored, \(counts.duplicates) duplicates, \(counts.failures) failed")
         let (files, bytes) = Self.archiveSize(config.paths.archive)

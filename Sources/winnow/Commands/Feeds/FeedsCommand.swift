@@ -52,7 +52,7 @@ struct FeedsList: ParsableCommand {
     @Flag(help: "One JSON object per feed.") var json = false
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: true)
         let table = try loadFeedTable(config)
         if json {
             for row in table { print(Self.json(row)) }
@@ -179,7 +179,7 @@ struct FeedsExport: ParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() throws {
-        let (config, _) = try options.load()
+        let (config, _) = try options.load(quiet: true)
         let table = try loadFeedTable(config)
         let outlines = table.map { OPML.Outline(url: $0.source.url, title: $0.source.name ?? $0.record.title, category: $0.source.category) }
         print(OPML.export(outlines), terminator: "")

@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+import WinnowTestSupport
+
+/// The command line as a new user meets it: the same conventions everywhere.
+@Suite struct CommandLineEndToEndTests {
+    var seeds: [String] { TestWorkspace.seedPaths }
+
+    func json(_ line: String) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] ?? [:]
+    }
+
+    @Test func versionAsAFlagAndAsACommand() throws {
+        let flag = try WinnowBinary.run(["--version"])
+        #expect(flag.status == 0)
+        #expect(flag.stdout.hasPrefix("winnow "))
+        #expect(try WinnowBinary.run(["version"]).stdout == flag.stdout)
+    }
+
+    @Test func shellCompletionsKnowEveryCommand() throws {
+        for shell in ["bash", "zsh", "fish"] {
+            let out = try WinnowBinary.run(["--generate-completion-script", shell])
+            #expect(out.status == 0)
+            for command in ["run", "once", "ingest", "extract", "similar", "reindex", "feeds", "status"] {
+                #expect(out.stdout.contains(command), "\(shell): \(command)")
+            }
+        }
+    }
+
+    @Test func everyConfigProblemIsReportedSortedByLine() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.write("bad.toml", """
+            [paths]
+            archive = "a"
+            [fetch]
+            max_body_bytes = 15MB
+            timeout_seconds = "soon"
+            [inbox]
+            colour = 2
+            """)
+        let out = try WinnowBinary.run(["check-config", "--config", path])
+        #expect(out.status == 2)
+        let lines = out.stderr.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3, "\(out.stderr)")
+        #expect(lines.first?.contains("line 4: max_body_bytes: '15MB'") == true)
+        #expect(lines.dropFirst().first?.contains("line 5: fetch.timeout_seconds") == true)
+        #expect(lines.last?.contains("line 7: inbox.colour: unknown key") == true)
+    }
+
+    @Test func aMissingDefaultConfigSaysWhereItLooked() throws {
+        let out = try WinnowBinary.run(["status"], environment: ["WINNOW_CONFIG": "/nonexistent/winnow.toml"])
+        #expect(out.status == 2)
+        #expect(out.stderr.contains("/nonexistent/winnow.toml"))
+        #expect(out.stderr.contains("--config"))
+    }
+
+    @Test func readCommandsLogOnlyWarnings() throws {
+        let ws = TestWorkspace()  // its config asks for debug logging
+        #expect(try WinnowBinary.run(["ingest", "--config", ws.configPath, seeds[0]]).status == 0)
+        for arguments in [["similar", seeds[1]], ["status"], ["feeds"], ["reindex", "--check"]] {
+            let out = try WinnowBinary.run(arguments + ["--config", ws.configPath])
+            #expect(out.status == 0, "\(arguments): \(out.stderr)")
+            #expect(!out.stderr.contains("INFO") && !out.stderr.contains("DEBUG"), "\(arguments): \(out.stderr)")
+        }
+        let verbose = try WinnowBinary.run(["similar", seeds[1], "--config", ws.configPath, "--log-level", "info"])
+        #expect(verbose.stderr.contains("event=dedupe.loaded"))
+    }
+
+    @Test func similarPrintsTypedJSONAndOnlyRealCandidates() throws {
+        let ws = TestWorkspace()
+        #expect(try WinnowBinary.run(["ingest", "--config", ws.configPath] + seeds).status == 0)
+        let unrelated = ws.directory.write("other.txt", GeneratedText.clipping(seed: 7))
+        let none = try WinnowBinary.run(["similar", "--json", "--config", ws.configPath, unrelated])
+        #expect(none.status == 0)
+        #expect(none.lines.allSatisfy { (json($0)["jaccard"] as? Double ?? 0) > 0 || (json($0)["containment"] as? Double ?? 0) > 0 })
+        let out = try WinnowBinary.run(["similar", "--json", "--limit", "-1", "--config", ws.configPath, seeds[0]])
+        #expect(out.status == 0, "\(out.stderr)")
+        let first = json(out.lines.first ?? "")
+        #expect(first["duplicate"] as? Bool == true)
+        #expect(first["jaccard"] as? Double == 1)
+        #expect(out.stdout.contains("\"duplicate\":true"))
+    }
+
+    @Test func aHalfWrittenConfigIsNotApplied() throws {
+        let ws = TestWorkspace()
+        let daemon = try DaemonProcess(["run", "--config", ws.configPath])
+        defer { daemon.signal(SIGKILL) }
+        #expect(daemon.waitForLine { $0.contains("event=started") } != nil)
+        let good = try String(contentsOfFile: ws.configPath, encoding: .utf8)
+        // The first line of the file, as a writer that stopped early leaves it.
+        try "[paths]\narchive = \"archive\"\n".write(toFile: ws.configPath, atomically: false, encoding: .utf8)
+        daemon.signal(SIGHUP)
+        #expect(daemon.waitForLine { $0.contains("event=reload.rejected") } != nil)
+        #expect(!daemon.log.contains { $0.contains("event=reloaded") })
+        try good.write(toFile: ws.configPath, atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: seeds[0], toPath: ws.inbox + "/a.txt")
+        #expect(daemon.waitForLine { $0.contains("event=stored") } != nil)
+    }
+}
