@@ -22,6 +22,9 @@ let package = Package(
             name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]),
         .systemLibrary(
+            name: "CUchardet", path: "Sources/CUchardet", pkgConfig: "uchardet",
+            providers: [.apt(["libuchardet-dev"])]),
+        .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         // CLD2's API is C++: a C face (shim.cpp), linked against Debian's libcld2 (no pkg-config file).
@@ -35,7 +38,7 @@ let package = Package(
         .target(name: "Extract", dependencies: ["CLibXML2", "WinnowCore"]),
         .target(
             name: "Feeds",
-            dependencies: ["CLibXML2", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
+            dependencies: ["CLibXML2", "CUchardet", "WinnowCore", "Extract", "Fetch", "Archive", "Pipeline",
                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
         .target(name: "Languages", dependencies: ["CCLD2"]),
@@ -59,7 +62,8 @@ let package = Package(
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "WinnowTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"]),
+        .testTarget(
+            name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "DedupeTests", dependencies: ["Dedupe", "WinnowTestSupport"]),
         .testTarget(name: "LanguagesTests", dependencies: ["Languages", "WinnowTestSupport"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "WinnowTestSupport"]),

@@ -13,7 +13,13 @@ public struct FeedSource: Sendable, Equatable {
     public var name: String?
     public var intervalMinutes: Int?
     public var insecureTLS: Bool
+    /// Kept in the index (`feeds add`, OPML import) rather than the config.
     public var imported: Bool
+    /// In a `[[feeds]]` table of the config.
+    public var inConfig: Bool = false
+    public var disabled: Bool = false
+    /// OPML folder path.
+    public var category: String?
 
     public init(url: String, name: String? = nil, intervalMinutes: Int? = nil, insecureTLS: Bool = false, imported: Bool = false) {
         self.url = url
@@ -21,6 +27,31 @@ public struct FeedSource: Sendable, Equatable {
         self.intervalMinutes = intervalMinutes
         self.insecureTLS = insecureTLS
         self.imported = imported
+    }
+
+    /// Every feed: the ones added to the index, then the config's, whose settings win for a
+    /// feed in both. Disabled feeds are included (marked) only when `includeDisabled`.
+    public static func merge(config: [Config.Feed], records: [FeedRecord], includeDisabled: Bool) -> [String: FeedSource] {
+        let byURL = Dictionary(records.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
+        var sources: [String: FeedSource] = [:]
+        for record in records where record.imported {
+            var source = FeedSource(url: record.url, name: record.name ?? record.title, intervalMinutes: record.intervalMinutes,
+                                    imported: true)
+            source.category = record.category
+            sources[record.url] = source
+        }
+        for feed in config {
+            var source = FeedSource(url: feed.url, name: feed.name ?? sources[feed.url]?.name, intervalMinutes: feed.intervalMinutes,
+                                    insecureTLS: feed.insecureTLS, imported: sources[feed.url] != nil)
+            source.inConfig = true
+            source.category = sources[feed.url]?.category
+            sources[feed.url] = source
+        }
+        for url in sources.keys {
+            let disabled = byURL[url]?.disabled ?? false
+            if disabled && !includeDisabled { sources[url] = nil } else { sources[url]!.disabled = disabled }
+        }
+        return sources
     }
 }
 
@@ -37,10 +68,21 @@ public struct FeedStatus: Sendable, Equatable {
     public var errorCount: Int
     public var lastError: String?
     public var nextDue: Date?
+    public var disabled: Bool
+    /// Failing for more than `FeedStatus.longFailure` with no success since: still polled (at
+    /// the backoff cap) but worth a look.
+    public var longFailing: Bool
 
-    public init(source: FeedSource?, record: FeedRecord, polling: Bool = false) {
+    /// How long a feed may fail before `winnow feeds` flags it.
+    public static let longFailure: TimeInterval = 3 * 86_400
+
+    public init(source: FeedSource?, record: FeedRecord, polling: Bool = false, now: Date = Date()) {
         url = record.url
-        name = source?.name ?? record.title
+        name = source?.name ?? record.name ?? record.title
+        disabled = source?.disabled ?? record.disabled
+        let since = record.lastSuccess ?? .distantPast
+        longFailing = record.errorCount >= 3 && now.timeIntervalSince(since) > Self.longFailure
+            && (record.lastSuccess != nil || record.errorCount >= 5)
         state = record.lastFetch == nil ? .new : (record.errorCount > 0 ? .failing : .ok)
         self.polling = polling
         imported = record.imported
@@ -212,14 +254,8 @@ public final class FeedService: @unchecked Sendable {
             self.queue.async { @Sendable in
                 self.prepared = true
                 self.resume.formUnion(resume)
-                var sources: [String: FeedSource] = [:]
-                for record in stored where record.imported {
-                    sources[record.url] = FeedSource(url: record.url, name: record.title, imported: true)
-                }
-                for feed in config.feeds {
-                    sources[feed.url] = FeedSource(url: feed.url, name: feed.name, intervalMinutes: feed.intervalMinutes,
-                                                   insecureTLS: feed.insecureTLS, imported: sources[feed.url]?.imported ?? false)
-                }
+                // Disabled feeds are not polled.
+                let sources = FeedSource.merge(config: config.feeds, records: stored, includeDisabled: false)
                 self.sources = sources
                 var records: [String: FeedRecord] = [:]
                 for record in stored where sources[record.url] != nil { records[record.url] = record }
@@ -319,14 +355,15 @@ public final class FeedService: @unchecked Sendable {
         }
         let feed: ParsedFeed
         do {
-            feed = try FeedParser.parse(response.body, url: response.effectiveURL, charset: response.charset)
+            feed = try FeedParser.parse(response.body, url: response.effectiveURL, charset: response.charset,
+                                        contentLocation: response.header("content-location"))
         } catch {
             failed(record: updated, status: response.status, reason: "parse: \(error.message)", retryAfter: nil, config: config,
                    finish: finish)
             return
         }
         for warning in feed.warnings {
-            logger.warning("feed.salvaged", metadata: ["url": "\(url)", "reason": "\(warning)"])
+            logger.warning("feed.warning", metadata: ["url": "\(url)", "reason": "\(warning)"])
         }
         succeeded(record: updated, response: response, feed: feed, source: source, config: config, started: started, finish: finish)
     }

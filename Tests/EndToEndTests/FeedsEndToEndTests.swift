@@ -77,8 +77,10 @@ import WinnowTestSupport
         #expect(!run.stderr.contains("root:x:"))
 
         let table = try WinnowBinary.run(["feeds", "--config", ws.configPath])
-        let down = try #require(table.lines.first { $0.contains("/down.xml") })
-        #expect(down.contains("failing") && down.contains("HTTP 503") && down.contains(" 1 "))
+        let downRow = try #require(table.lines.firstIndex { $0.contains("/down.xml") })
+        #expect(table.lines[downRow].contains("failing") && table.lines[downRow].contains(" 1 "))
+        // The last error is printed in full under its row.
+        #expect(table.lines[downRow + 1].contains("last error: HTTP 503"))
         #expect(table.lines.first { $0.contains("/good.xml") }?.contains(" ok ") == true)
     }
 

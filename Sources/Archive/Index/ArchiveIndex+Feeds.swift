@@ -15,6 +15,14 @@ public struct FeedRecord: Sendable, Equatable {
     public var lastError: String?
     public var nextDue: Date?
     public var lastSuccess: Date?
+    /// The name given with `feeds add --name` (or the OPML outline's), shown instead of the title.
+    public var name: String?
+    /// Poll interval from `feeds add --interval`; nil for the `[schedule]` default.
+    public var intervalMinutes: Int?
+    /// `winnow feeds disable`: kept, not polled.
+    public var disabled: Bool = false
+    /// The OPML folder path (`News/Tech`), kept for export.
+    public var category: String?
 
     public init(url: String) { self.url = url }
 }
@@ -55,7 +63,9 @@ extension ArchiveIndex {
             return names
         }
         let feedColumns = try columns("feeds")
-        for (name, type) in [("title", "TEXT"), ("imported", "INTEGER NOT NULL DEFAULT 0")] where !feedColumns.contains(name) {
+        for (name, type) in [("title", "TEXT"), ("imported", "INTEGER NOT NULL DEFAULT 0"), ("name", "TEXT"),
+                             ("interval_minutes", "INTEGER"), ("disabled", "INTEGER NOT NULL DEFAULT 0"), ("category", "TEXT")]
+        where !feedColumns.contains(name) {
             try database.execute("ALTER TABLE feeds ADD COLUMN \(name) \(type)")
         }
         let entryColumns = try columns("entries")
@@ -66,7 +76,20 @@ extension ArchiveIndex {
     }
 
     private static let feedColumns =
-        "url, title, imported, etag, last_modified, last_fetch, last_status, error_count, last_error, next_due, last_success"
+        "url, title, imported, etag, last_modified, last_fetch, last_status, error_count, last_error, next_due, last_success, "
+        + "name, interval_minutes, disabled, category"
+    /// Columns `prepareFeedTables` adds: an index opened read-only may predate them.
+    private static let addedFeedColumns = ["name", "interval_minutes", "disabled", "category"]
+
+    /// The select list, with NULL for added columns an older index lacks.
+    private func feedSelectList() throws -> String {
+        var present = Set<String>()
+        try database.prepare("PRAGMA table_info(feeds)").query { present.insert($0.string(1) ?? "") }
+        return Self.feedColumns.split(separator: ",").map { column in
+            let name = column.trimmingCharacters(in: .whitespaces)
+            return Self.addedFeedColumns.contains(name) && !present.contains(name) ? "NULL" : name
+        }.joined(separator: ", ")
+    }
 
     private static func feedRecord(_ r: SQLiteRow) -> FeedRecord {
         var f = FeedRecord(url: r.string(0)!)
@@ -80,55 +103,92 @@ extension ArchiveIndex {
         f.lastError = r.string(8)
         f.nextDue = r.string(9).flatMap(DateParser.parse)
         f.lastSuccess = r.string(10).flatMap(DateParser.parse)
+        f.name = r.string(11)
+        f.intervalMinutes = r.int(12)
+        f.disabled = (r.int(13) ?? 0) != 0
+        f.category = r.string(14)
         return f
     }
 
     public func feedRecord(url: String) throws -> FeedRecord? {
         var found: FeedRecord?
-        try database.prepare("SELECT \(Self.feedColumns) FROM feeds WHERE url = ?").query([.text(url)]) { found = Self.feedRecord($0) }
+        try database.prepare("SELECT \(try feedSelectList()) FROM feeds WHERE url = ?").query([.text(url)]) { found = Self.feedRecord($0) }
         return found
     }
 
     public func feedRecords() throws -> [FeedRecord] {
         var rows: [FeedRecord] = []
-        try database.prepare("SELECT \(Self.feedColumns) FROM feeds ORDER BY url").query { rows.append(Self.feedRecord($0)) }
+        try database.prepare("SELECT \(try feedSelectList()) FROM feeds ORDER BY url").query { rows.append(Self.feedRecord($0)) }
         return rows
     }
 
     /// Inserts or replaces a feed's state.
     public func saveFeedRecord(_ f: FeedRecord) throws {
         try database.prepare("""
-            INSERT INTO feeds(\(Self.feedColumns)) VALUES(?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO feeds(\(Self.feedColumns)) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
             ON CONFLICT(url) DO UPDATE SET title=excluded.title, imported=excluded.imported, etag=excluded.etag,
                 last_modified=excluded.last_modified, last_fetch=excluded.last_fetch, last_status=excluded.last_status,
                 error_count=excluded.error_count, last_error=excluded.last_error, next_due=excluded.next_due,
-                last_success=excluded.last_success
+                last_success=excluded.last_success, name=excluded.name, interval_minutes=excluded.interval_minutes,
+                disabled=excluded.disabled, category=excluded.category
             """).run([
                 .text(f.url), SQLiteValue(f.title), .integer(f.imported ? 1 : 0), SQLiteValue(f.etag), SQLiteValue(f.lastModified),
                 SQLiteValue(f.lastFetch?.rfc3339), SQLiteValue(f.lastStatus), .integer(Int64(f.errorCount)), SQLiteValue(f.lastError),
-                SQLiteValue(f.nextDue?.rfc3339), SQLiteValue(f.lastSuccess?.rfc3339),
+                SQLiteValue(f.nextDue?.rfc3339), SQLiteValue(f.lastSuccess?.rfc3339), SQLiteValue(f.name), SQLiteValue(f.intervalMinutes),
+                .integer(f.disabled ? 1 : 0), SQLiteValue(f.category),
             ])
     }
 
-    /// Records a feed from an OPML import; true when it was new.
+    /// Records a feed added by OPML import or `feeds add` (kept in the index, polled with the
+    /// config's feeds); true when it was new. A feed known already keeps its settings.
     @discardableResult
-    public func addImportedFeed(url: String, title: String?) throws -> Bool {
+    public func addImportedFeed(url: String, title: String?, name: String? = nil, intervalMinutes: Int? = nil,
+                                category: String? = nil) throws -> Bool {
         if var existing = try feedRecord(url: url) {
             if existing.imported { return false }
             existing.imported = true
             existing.title = existing.title ?? title
+            existing.name = name
+            existing.intervalMinutes = intervalMinutes
+            existing.category = category
+            existing.disabled = false
             try saveFeedRecord(existing)
             return true
         }
         var record = FeedRecord(url: url)
         record.title = title
         record.imported = true
+        record.name = name
+        record.intervalMinutes = intervalMinutes
+        record.category = category
         try saveFeedRecord(record)
         return true
     }
 
-    public func removeImportedFeed(url: String) throws {
-        try database.prepare("UPDATE feeds SET imported = 0 WHERE url = ?").run([.text(url)])
+    /// Stops polling an added feed. Its row and entries stay, so adding it again does not
+    /// fetch its old entries a second time. False when it was not an added feed.
+    @discardableResult
+    public func removeImportedFeed(url: String) throws -> Bool {
+        try database.prepare("""
+            UPDATE feeds SET imported = 0, name = NULL, interval_minutes = NULL, category = NULL, disabled = 0
+            WHERE url = ? AND imported = 1
+            """).run([.text(url)])
+        return database.changes > 0
+    }
+
+    /// Sets or clears a feed's `disabled` flag (a config feed gets a row for it).
+    public func setFeedDisabled(url: String, _ disabled: Bool) throws {
+        var record = try feedRecord(url: url) ?? FeedRecord(url: url)
+        record.disabled = disabled
+        try saveFeedRecord(record)
+    }
+
+    /// Articles stored from each feed (entries that became an article, duplicates not counted).
+    public func storedCountsByFeed() throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        try database.prepare("SELECT feed_url, count(*) FROM entries WHERE status = 'stored' GROUP BY feed_url")
+            .query { counts[$0.string(0) ?? ""] = $0.int(1) ?? 0 }
+        return counts
     }
 
     // MARK: Entries

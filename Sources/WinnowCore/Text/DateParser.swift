@@ -2,8 +2,10 @@ import Foundation
 
 /// Parses the date formats found in feeds, page metadata and text clippings:
 /// RFC 3339/ISO 8601, RFC 822 (with the usual mistakes), `January 6, 2025`,
-/// `Sun. Jan 26th, 2020`, `06:46 18.01.2019`, `26 janvier 2020` and similar.
-/// Dates without a zone are taken as UTC.
+/// `Sun. Jan 26th, 2020`, `06:46 18.01.2019`, `26 janvier 2020` and similar; W3C partial
+/// dates (`2003`, `2003-12`), ISO basic format (`20250106T100000Z`), RFC 822 two-digit years
+/// and US zone names. Dates without a zone are taken as UTC. A numeric date that reads
+/// both ways (`1/6/2025`) is never guessed: it parses as nil.
 public enum DateParser {
     /// Parses a string that is (mostly) a date.
     public static func parse(_ raw: String) -> Date? {
@@ -27,12 +29,25 @@ public enum DateParser {
             }
             return v
         }
+        // W3C partial dates: `2003`, `2003-12`.
+        if b.count == 4, let y = digits(0, 4) { return make(year: y, month: 1, day: 1) }
+        if b.count == 7, let y = digits(0, 4), b[4] == 45, let m = digits(5, 2) { return make(year: y, month: m, day: 1) }
         guard let year = digits(0, 4), b.count >= 10, b[4] == 45, let month = digits(5, 2), b[7] == 45, let day = digits(8, 2) else {
-            // Compact 20200126
-            if b.count == 8, let y = digits(0, 4), let m = digits(4, 2), let d = digits(6, 2) {
-                return make(year: y, month: m, day: d)
+            // Compact 20200126, and ISO basic format 20250106T100000Z / 20250106T1000+0100.
+            guard b.count >= 8, let y = digits(0, 4), let m = digits(4, 2), let d = digits(6, 2) else { return nil }
+            if b.count == 8 { return make(year: y, month: m, day: d) }
+            guard b[8] == 84 || b[8] == 116, let h = digits(9, 2), let mi = digits(11, 2) else { return nil }
+            var i = 13
+            var sec = 0
+            if let s = digits(13, 2) { sec = s; i = 15 }
+            var offset = 0
+            if i < b.count, b[i] == 90 || b[i] == 122 { i += 1 } else if i < b.count, b[i] == 43 || b[i] == 45, let oh = digits(i + 1, 2) {
+                let om = digits(i + 3, 2) ?? (i + 3 < b.count && b[i + 3] == 58 ? digits(i + 4, 2) ?? 0 : 0)
+                offset = (b[i] == 45 ? -1 : 1) * (oh * 3600 + om * 60)
+                i = b.count
             }
-            return nil
+            guard i == b.count else { return nil }
+            return make(year: y, month: m, day: d, hour: h, minute: mi, second: sec, offset: offset)
         }
         var hour = 0, minute = 0, second = 0, offset = 0
         var i = 10
@@ -77,13 +92,49 @@ public enum DateParser {
             }
         }
         m["sept"] = 9; m["jän"] = 1; m["mrz"] = 3; m["okt"] = 10; m["dez"] = 12
+        // Full names only (their three-letter prefixes are ordinary words too often: "pro", "lis").
+        let fullOnly: [[String]] = [
+            // Swedish, Danish/Norwegian
+            ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober", "november", "december"],
+            ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"],
+            // Finnish (nominative and partitive)
+            ["tammikuu", "helmikuu", "maaliskuu", "huhtikuu", "toukokuu", "kesäkuu", "heinäkuu", "elokuu", "syyskuu", "lokakuu",
+             "marraskuu", "joulukuu"],
+            ["tammikuuta", "helmikuuta", "maaliskuuta", "huhtikuuta", "toukokuuta", "kesäkuuta", "heinäkuuta", "elokuuta",
+             "syyskuuta", "lokakuuta", "marraskuuta", "joulukuuta"],
+            // Czech (genitive and nominative)
+            ["ledna", "února", "března", "dubna", "května", "června", "července", "srpna", "září", "října", "listopadu", "prosince"],
+            ["leden", "únor", "březen", "duben", "květen", "červen", "červenec", "srpen", "září", "říjen", "listopad", "prosinec"],
+            // Hungarian, Romanian, Catalan
+            ["január", "február", "március", "április", "május", "június", "július", "augusztus", "szeptember", "október",
+             "november", "december"],
+            ["ianuarie", "februarie", "martie", "aprilie", "mai", "iunie", "iulie", "august", "septembrie", "octombrie",
+             "noiembrie", "decembrie"],
+            ["gener", "febrer", "març", "abril", "maig", "juny", "juliol", "agost", "setembre", "octubre", "novembre", "desembre"],
+            // Polish nominative, Russian (genitive and nominative), Ukrainian genitive, Greek genitive
+            ["styczeń", "luty", "marzec", "kwiecień", "maj", "czerwiec", "lipiec", "sierpień", "wrzesień", "październik",
+             "listopad", "grudzień"],
+            ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"],
+            ["январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь"],
+            ["січня", "лютого", "березня", "квітня", "травня", "червня", "липня", "серпня", "вересня", "жовтня", "листопада", "грудня"],
+            ["ιανουαρίου", "φεβρουαρίου", "μαρτίου", "απριλίου", "μαΐου", "ιουνίου", "ιουλίου", "αυγούστου", "σεπτεμβρίου",
+             "οκτωβρίου", "νοεμβρίου", "δεκεμβρίου"],
+        ]
+        for list in fullOnly {
+            for (i, name) in list.enumerated() where m[name] == nil { m[name] = i + 1 }
+        }
         return m
     }()
 
     static let zones: [String: Int] = [
         "utc": 0, "gmt": 0, "z": 0, "ut": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6,
         "pst": -8, "pdt": -7, "cet": 1, "cest": 2, "bst": 1, "ist": 5, "jst": 9, "kst": 9, "aest": 10,
+        "akst": -9, "akdt": -8, "hst": -10, "ast": -4, "adt": -3, "met": 1, "mest": 2, "eet": 2, "eest": 3, "wet": 0, "west": 1,
+        "msk": 3,
     ]
+
+    /// Zone names too short or too common as words to count anywhere but right after a time.
+    static let zonesAfterTime: [String: Int] = ["et": -5, "ct": -6, "mt": -7, "pt": -8, "at": -4]
 
     private enum Token { case number(Int, digits: Int, ordinal: Bool), word(String), time(Int, Int, Int), offset(Int), numericDate(Int, Int, Int, separator: Character) }
 
@@ -152,14 +203,17 @@ public enum DateParser {
                 if j < scalars.count, scalars[j] == ".", count <= 2, j + 1 >= scalars.count || !isDigit(scalars[j + 1]) { ordinal = true; j += 1 }
                 tokens.append(.number(v, digits: count, ordinal: ordinal))
                 i = j
-            } else if s == "+" || s == "-", i + 4 < scalars.count, isDigit(scalars[i + 1]), isDigit(scalars[i + 2]),
-                      let last = tokens.last, case .time = last {
+            } else if s == "+" || s == "-", i + 1 < scalars.count, isDigit(scalars[i + 1]), let last = tokens.last,
+                      Self.offsetMayFollow(last) {
+                // `+0100`, `-05:00`, and after a zone name `GMT-01:01`, `UTC+1`.
                 var j = i + 1, v = 0, c = 0
-                while j < scalars.count, isDigit(scalars[j]) || scalars[j] == ":" {
+                while j < scalars.count, c < 4, isDigit(scalars[j]) || scalars[j] == ":" {
                     if scalars[j] != ":" { v = v * 10 + Int(scalars[j].value - 48); c += 1 }
                     j += 1
                 }
-                if c == 4 { tokens.append(.offset((s == "-" ? -1 : 1) * ((v / 100) * 3600 + (v % 100) * 60))) }
+                let sign = s == "-" ? -1 : 1
+                if c == 4 { tokens.append(.offset(sign * ((v / 100) * 3600 + (v % 100) * 60))) }
+                else if c <= 2, v <= 14, case .word = last { tokens.append(.offset(sign * v * 3600)) }
                 i = j
             } else if s.properties.isAlphabetic {
                 var j = i
@@ -174,17 +228,23 @@ public enum DateParser {
         var year: Int?, month: Int?, day: Int?
         var hour = 0, minute = 0, second = 0, offset = 0
         var hasTime = false
-        var loose: [Int] = []
+        var monthByName = false
+        var ambiguous = false
+        var loose: [(value: Int, digits: Int)] = []
+        var previous: Token?
         for token in tokens {
+            defer { previous = token }
             switch token {
             case .word(let w):
                 if month == nil, let m = monthNames[w] ?? monthNames[String(w.prefix(3))], w.count >= 3 || monthNames[w] != nil {
-                    if monthNames[w] != nil || w.count <= 4 { month = m }
+                    if monthNames[w] != nil || w.count <= 4 { month = m; monthByName = true }
                 } else if let z = zones[w] {
+                    offset = z * 3600
+                } else if let z = Self.zonesAfterTime[w], let previous, case .time = previous {
                     offset = z * 3600
                 }
             case .number(let v, let digits, let ordinal):
-                if digits == 4, (1900...2100).contains(v), year == nil { year = v } else if ordinal, day == nil, (1...31).contains(v) { day = v } else { loose.append(v) }
+                if digits == 4, (1900...2100).contains(v), year == nil { year = v } else if ordinal, day == nil, (1...31).contains(v) { day = v } else { loose.append((v, digits)) }
             case .time(let h, let m, let s):
                 // The first time wins: `06:46 18.01.2019 (updated 07:21 18.01.2019)`.
                 guard !hasTime else { continue }
@@ -194,16 +254,33 @@ public enum DateParser {
             case .numericDate(let a, let b, let c, let sep):
                 guard year == nil else { continue }
                 if a > 999 { year = a; month = b; day = c } else if c > 999 || c < 100 {
-                    let y = c < 100 ? 2000 + c : c
-                    year = y
-                    if sep == "/" && b > 12 { month = a; day = b } else { day = a; month = b }
+                    // Day-first is the convention only with dots (`18.01.2019`); with `/` or
+                    // `-` both orders are common, so a date that reads both ways stays unknown.
+                    if sep != ".", a <= 12, b <= 12, a != b { ambiguous = true; continue }
+                    year = c < 100 ? 2000 + c : c
+                    if sep != "." && b > 12 { month = a; day = b } else { day = a; month = b }
                 }
             }
         }
-        if day == nil, let v = loose.first(where: { (1...31).contains($0) }) { day = v }
-        if year == nil, let v = loose.first(where: { (1900...2100).contains($0) }) { year = v }
+        if ambiguous && year == nil { return nil }
+        if day == nil, let i = loose.firstIndex(where: { (1...31).contains($0.value) }) { day = loose.remove(at: i).value }
+        if year == nil, let v = loose.first(where: { (1900...2100).contains($0.value) }) { year = v.value }
+        // RFC 822's two-digit year (`01 Jan 04`): only beside a month written as a word.
+        // `Thu, 01 Jan 04`: day, month name, two digits, in that order.
+        if year == nil, monthByName, let at = tokens.firstIndex(where: { if case .word(let w) = $0 { return Self.monthNames[w] != nil || (w.count <= 4 && Self.monthNames[String(w.prefix(3))] != nil) } else { return false } }),
+           at > 0, at + 1 < tokens.count, case .number(_, 1...2, false) = tokens[at - 1], case .number(let v, 2, false) = tokens[at + 1] {
+            year = v < 50 ? 2000 + v : 1900 + v
+        }
         guard let y = year, let m = month, let d = day else { return nil }
         return make(year: y, month: m, day: d, hour: hour, minute: minute, second: second, offset: offset)
+    }
+
+    private static func offsetMayFollow(_ token: Token) -> Bool {
+        switch token {
+        case .time: return true
+        case .word(let w): return w == "gmt" || w == "utc" || w == "ut" || w == "z"
+        default: return false
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).

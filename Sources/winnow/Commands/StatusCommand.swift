@@ -28,7 +28,7 @@ struct StatusCommand: ParsableCommand {
             lines.append("daemon     not running")
         }
         // The same feed table and states as `winnow feeds`.
-        let feeds = try loadFeedTable(config).map { FeedStatus(source: $0.0, record: $0.1) }
+        let feeds = try loadFeedTable(config).filter { !$0.source.disabled }.map { FeedStatus(source: $0.source, record: $0.record) }
         let count = { (state: FeedStatus.State) in feeds.filter { $0.state == state }.count }
         let nextDue = feeds.compactMap(\.nextDue).min()
         lines.append("feeds      \(feeds.count) (\(config.feeds.count) configured), \(count(.ok)) ok, \(count(.failing)) failing, "

@@ -37,12 +37,20 @@ public enum FeedText {
                 let inner = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
                 let closing = inner.hasPrefix("/")
                 let name = String(inner.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber })).lowercased()
+                let start = i
                 i = j + 1
                 if let dropped = dropping {
                     if closing && name == dropped { dropping = nil }
                     continue
                 }
-                if name.isEmpty && !inner.hasPrefix("!") { current += "<" + inner + ">"; continue }
+                // `<!--`, `<![CDATA[` and `<!DOCTYPE` are markup; any other `<!` is text.
+                let declaration = inner.hasPrefix("!--") || inner.hasPrefix("![") || inner.lowercased().hasPrefix("!doctype")
+                if name.isEmpty && !declaration {
+                    // Not a tag: the `<` is text, and what follows is read again (it may hold tags).
+                    current.unicodeScalars.append("<")
+                    i = start + 1
+                    continue
+                }
                 if droppedTags.contains(name) && !closing && !inner.hasSuffix("/") { dropping = name; continue }
                 if blockTags.contains(name) { flush() }
                 continue
@@ -53,6 +61,83 @@ public enum FeedText {
         flush()
         return paragraphs.map(decodeEntities).map(collapse).filter { !$0.isEmpty }
     }
+
+    /// HTML elements a plain-text field may contain and still be read as HTML.
+    static let htmlElements: Set<String> = [
+        "a", "abbr", "acronym", "address", "area", "article", "aside", "audio", "b", "bdi", "bdo", "big", "blockquote", "br",
+        "button", "caption", "center", "cite", "code", "col", "colgroup", "dd", "del", "details", "dfn", "dir", "div", "dl",
+        "dt", "em", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+        "hr", "i", "img", "input", "ins", "kbd", "label", "legend", "li", "main", "map", "mark", "menu", "nav", "ol", "optgroup",
+        "option", "p", "picture", "pre", "q", "s", "samp", "section", "select", "small", "source", "span", "strike", "strong",
+        "sub", "summary", "sup", "table", "tbody", "td", "textarea", "tfoot", "th", "thead", "time", "tr", "tt", "u", "ul",
+        "var", "video", "wbr",
+    ]
+
+    /// Whether an RSS field that is nominally plain text holds HTML: it has a closing tag or
+    /// an entity, every tag is an ordinary HTML element and every entity a real one
+    /// (feedparser's rule, conservative because a false positive loses text such as `<T>`).
+    public static func looksLikeHTML(_ s: String) -> Bool {
+        guard s.contains("<") || s.contains("&") else { return false }
+        let scalars = Array(s.unicodeScalars)
+        func word(from start: Int) -> (String, Int) {
+            var j = start
+            while j < scalars.count, scalars[j].properties.isAlphabetic || (48...57).contains(scalars[j].value) || scalars[j] == "_" { j += 1 }
+            return (String(String.UnicodeScalarView(scalars[start..<j])), j)
+        }
+        var evidence = false
+        var i = 0
+        while i < scalars.count {
+            if scalars[i] == "<" {
+                let closing = i + 1 < scalars.count && scalars[i + 1] == "/"
+                let (name, end) = word(from: i + (closing ? 2 : 1))
+                if !name.isEmpty {
+                    if !htmlElements.contains(name.lowercased()) { return false }
+                    if closing, end < scalars.count, scalars[end] == ">" { evidence = true }
+                }
+                i = max(end, i + 1)
+            } else if scalars[i] == "&" {
+                let numeric = i + 1 < scalars.count && scalars[i + 1] == "#"
+                let (name, end) = word(from: i + (numeric ? 2 : 1))
+                if !name.isEmpty, end < scalars.count, scalars[end] == ";" {
+                    if !numeric && name != "apos" && htmlEntityLookup(name) == nil { return false }
+                    evidence = true
+                }
+                i = max(end, i + 1)
+            } else {
+                i += 1
+            }
+        }
+        return evidence
+    }
+
+    /// Undoes two common encoding accidents, as feedparser does: text that is UTF-8 read as
+    /// Latin-1 (`â€¦` for `…`), and C1 controls (U+0080–U+009F) standing for the
+    /// windows-1252 characters of the same bytes (`&#146;` for `’`).
+    public static func repairMisdecoded(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value >= 0x80 }) else { return s }
+        var text = s
+        if text.unicodeScalars.allSatisfy({ $0.value <= 0xFF }) {
+            let bytes = text.unicodeScalars.map { UInt8($0.value) }
+            if let utf8 = String(validating: bytes, as: UTF8.self) { text = utf8 }
+        }
+        guard text.unicodeScalars.contains(where: { (0x80...0x9F).contains($0.value) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if (0x80...0x9F).contains(scalar.value), let mapped = Unicode.Scalar(cp1252High[Int(scalar.value - 0x80)]),
+               mapped.value != 0 {
+                out.append(mapped)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// Windows-1252 bytes 0x80–0x9F (0 where undefined).
+    static let cp1252High: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    ]
 
     /// A one-line plain-text version of a possibly-HTML field (titles, authors).
     public static func plainLine(_ raw: String, html: Bool = true) -> String {
@@ -79,6 +164,10 @@ public enum FeedText {
                     value = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
                 } else if name.hasPrefix("#") {
                     value = UInt32(name.dropFirst(1)).flatMap(Unicode.Scalar.init)
+                }
+                // `&#146;` means windows-1252's byte 146 (as HTML5 reads it).
+                if let v = value?.value, (0x80...0x9F).contains(v), cp1252High[Int(v - 0x80)] != 0 {
+                    value = Unicode.Scalar(cp1252High[Int(v - 0x80)])
                 } else if name == "apos" {
                     value = "'"
                 } else if !name.isEmpty, let entity = htmlEntityLookup(name) {
@@ -134,84 +223,5 @@ public enum FeedText {
         let trimmed = reference.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let base, let baseURL = URL(string: base) else { return trimmed }
         return URL(string: trimmed, relativeTo: baseURL)?.absoluteURL.absoluteString ?? trimmed
-    }
-
-    // MARK: Encodings
-
-    /// Windows-1252 bytes 0x80–0x9F (0 where undefined).
-    static let cp1252High: [UInt32] = [
-        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
-        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
-    ]
-
-    /// Bytes made ready for libxml2: single-byte Western encodings and UTF-8 are turned into
-    /// valid UTF-8 here (invalid sequences become U+FFFD, control characters XML forbids
-    /// become spaces) so one bad byte cannot cost the whole feed; the result says which
-    /// encoding to force. Other encodings are left to libxml2.
-    public static func prepareXML(_ bytes: [UInt8], charset: String?) -> (bytes: [UInt8], encoding: String?, transcoded: Bool) {
-        if bytes.starts(with: [0xFE, 0xFF]) || bytes.starts(with: [0xFF, 0xFE]) { return (bytes, nil, false) }
-        var input = bytes
-        var declared: String?
-        if input.starts(with: [0xEF, 0xBB, 0xBF]) {
-            input.removeFirst(3)
-            declared = "utf-8"
-        } else {
-            declared = declaredEncoding(input)
-        }
-        let encoding = (declared ?? charset ?? "utf-8").lowercased().trimmingCharacters(in: .whitespaces)
-        switch encoding {
-        case "utf-8", "utf8", "unicode-1-1-utf-8":
-            return (sanitizedUTF8(input), "UTF-8", true)
-        case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "iso_8859-1", "us-ascii", "ascii", "windows-1252", "cp1252",
-             "x-cp1252", "iso-8859-15", "iso8859-15", "latin9":
-            return (windows1252ToUTF8(input, latin9: encoding.contains("15") || encoding == "latin9"), "UTF-8", true)
-        default:
-            return (input, declared == nil ? encoding : nil, false)
-        }
-    }
-
-    static func declaredEncoding(_ bytes: [UInt8]) -> String? {
-        guard bytes.starts(with: Array("<?xml".utf8)) else { return nil }
-        let head = bytes.prefix(256)
-        guard let end = head.firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        let decl = String(decoding: head[..<end], as: UTF8.self)
-        guard let range = decl.range(of: "encoding") else { return nil }
-        let rest = decl[range.upperBound...].drop(while: { $0 == " " || $0 == "=" })
-        guard let quote = rest.first, quote == "\"" || quote == "'" else { return nil }
-        return String(rest.dropFirst().prefix(while: { $0 != quote }))
-    }
-
-    static func isForbiddenControl(_ b: UInt8) -> Bool { b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D }
-
-    static func sanitizedUTF8(_ bytes: [UInt8]) -> [UInt8] {
-        let valid = String(validating: bytes, as: UTF8.self) != nil
-        var out = valid ? bytes : Array(String(decoding: bytes, as: UTF8.self).utf8)
-        for i in out.indices where isForbiddenControl(out[i]) { out[i] = 0x20 }
-        return out
-    }
-
-    static func windows1252ToUTF8(_ bytes: [UInt8], latin9: Bool) -> [UInt8] {
-        var scalars = String.UnicodeScalarView()
-        scalars.reserveCapacity(bytes.count)
-        for b in bytes {
-            var v = UInt32(b)
-            if isForbiddenControl(b) { v = 0x20 }
-            else if (0x80...0x9F).contains(b) { v = cp1252High[Int(b - 0x80)]; if v == 0 { v = 0xFFFD } }
-            else if latin9 {
-                switch b {
-                case 0xA4: v = 0x20AC
-                case 0xA6: v = 0x0160
-                case 0xA8: v = 0x0161
-                case 0xB4: v = 0x017D
-                case 0xB8: v = 0x017E
-                case 0xBC: v = 0x0152
-                case 0xBD: v = 0x0153
-                case 0xBE: v = 0x0178
-                default: break
-                }
-            }
-            scalars.append(Unicode.Scalar(v)!)
-        }
-        return Array(String(scalars).utf8)
     }
 }
