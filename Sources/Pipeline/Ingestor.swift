@@ -112,7 +112,7 @@ public final class Ingestor {
     private func recordDuplicate(of id: String, similarity: Double, containment: Double, match: String, article: Article,
                                  input: IngestInput, inputHash: String, result: IngestResult) throws -> IngestResult {
         let record = DuplicateRecord(duplicateOf: id, similarity: similarity, containment: containment, title: article.title,
-                                     url: article.url, origin: input.origin, inputHash: inputHash, recorded: clock())
+                                     url: article.url, source: article.source, origin: input.origin, inputHash: inputHash, recorded: clock())
         try store.ledger.append(record)
         try index.insert(record)
         var result = result

@@ -45,6 +45,10 @@ public struct Config: Sendable, Equatable {
         public var settleMilliseconds: Int = 1000
         public var maxFileBytes: Int = 20 * 1024 * 1024
     }
+    public struct Output: Sendable, Equatable {
+        /// Articles in `<archive>/feed.atom`, newest first; 0 turns the feed off.
+        public var feedEntries: Int = 100
+    }
     public struct Feed: Sendable, Equatable {
         public var url: String
         public var name: String?
@@ -59,6 +63,7 @@ public struct Config: Sendable, Equatable {
     public var fetch = Fetch()
     public var schedule = Schedule()
     public var inbox = Inbox()
+    public var output = Output()
     public var feeds: [Feed] = []
     /// The file this was read from, if any.
     public var source: String?

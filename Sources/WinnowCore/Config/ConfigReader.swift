@@ -34,7 +34,7 @@ struct ConfigReader {
     mutating func read(_ root: TOMLTable, baseDirectory: String, file: String) -> Config? {
         var config = Config(archive: "", inbox: "", state: "")
         config.source = file
-        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "feeds"]
+        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "output", "feeds"]
         for key in root.order where !known.contains(key) {
             problem(root[key]!.line, key, "unknown key (expected one of: \(known.joined(separator: ", ")))")
         }
@@ -96,6 +96,10 @@ struct ConfigReader {
         config.inbox.settleMilliseconds = integer(inbox, "inbox", "settle_ms", 0...600_000) ?? config.inbox.settleMilliseconds
         config.inbox.maxFileBytes = integer(inbox, "inbox", "max_file_bytes", 1...(1 << 31)) ?? config.inbox.maxFileBytes
         unknownKeys(inbox, "inbox", ["mode", "rescan_seconds", "settle_ms", "max_file_bytes"])
+
+        let output = table(root, "output")
+        config.output.feedEntries = integer(output, "output", "feed_entries", 0...100_000) ?? config.output.feedEntries
+        unknownKeys(output, "output", ["feed_entries"])
 
         if let entry = root["feeds"] {
             if case .tables(let list) = entry.value {

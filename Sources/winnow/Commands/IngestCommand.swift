@@ -42,6 +42,7 @@ struct IngestCommand: ParsableCommand {
             // Unbuffered: a caller sees each line as soon as its input is done.
             LogSink.standardOutput.write(result.jsonLine(file: file) + "\n")
         }
+        OutboundFeedKeeper(ingestor: ingestor, logger: logger).update()
     }
 
     private func ingest(_ file: String, ingestor: Ingestor, maxBytes: Int) throws -> IngestResult {
