@@ -82,7 +82,7 @@ extension ArchiveIndex {
     /// articles; otherwise `ArchiveSync.repair` fills it from the files at start.
     func prepareSearchTable() throws {
         let existed = try hasSearchTable()
-        try db.execute(Self.searchSchema)
+        try db.execute(Self.searchSchema + "CREATE INDEX IF NOT EXISTS articles_ingested ON articles(ingested);")
         if !existed, try articleCount() == 0 { try setMeta(Self.searchFilledKey, "1") }
     }
 
@@ -131,25 +131,41 @@ extension ArchiveIndex {
         let trimmed = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw SearchQueryError(query: query.text, problem: "it is empty") }
         guard try hasSearchTable() else { throw SearchUnavailableError() }
-        var sql = """
-            SELECT a.id, a.path, a.title, a.source, a.language, coalesce(a.published, a.ingested), a.url,
-                snippet(article_text, 1, ?, ?, '…', 24), bm25(article_text, \(Self.titleWeight), 1.0) AS score
-            FROM article_text JOIN articles a ON a.rowid = article_text.rowid
-            WHERE article_text MATCH ?
-            """
-        var values: [SQLiteValue] = [.text(query.highlight.open), .text(query.highlight.close), .text(trimmed)]
-        if let since = query.since { sql += " AND coalesce(a.published, a.ingested) >= ?"; values.append(.text(since)) }
-        if let until = query.until { sql += " AND coalesce(a.published, a.ingested) < ?"; values.append(.text(until)) }
-        if let source = query.source { sql += " AND a.source = ? COLLATE NOCASE"; values.append(.text(source)) }
-        if let language = query.language { sql += " AND a.language = ? COLLATE NOCASE"; values.append(.text(language)) }
-        sql += " ORDER BY score LIMIT ?"
+        // Ranking first, over row ids only: snippets and the article columns are then made
+        // for the hits kept, not for every match (the sorter would otherwise carry them all).
+        let rank = "rank MATCH 'bm25(\(Self.titleWeight), 1.0)'"
+        var sql: String
+        var values: [SQLiteValue] = [.text(trimmed)]
+        var filters = ""
+        if let since = query.since { filters += " AND coalesce(a.published, a.ingested) >= ?"; values.append(.text(since)) }
+        if let until = query.until { filters += " AND coalesce(a.published, a.ingested) < ?"; values.append(.text(until)) }
+        if let source = query.source { filters += " AND a.source = ? COLLATE NOCASE"; values.append(.text(source)) }
+        if let language = query.language { filters += " AND a.language = ? COLLATE NOCASE"; values.append(.text(language)) }
+        if filters.isEmpty {
+            sql = "SELECT rowid, rank FROM article_text WHERE article_text MATCH ? AND \(rank) ORDER BY rank LIMIT ?"
+        } else {
+            sql = """
+                SELECT t.rowid, t.rank FROM article_text t JOIN articles a ON a.rowid = t.rowid
+                WHERE t.article_text MATCH ? AND t.\(rank)\(filters) ORDER BY t.rank LIMIT ?
+                """
+        }
         values.append(.integer(Int64(query.limit > 0 ? query.limit : -1)))
+        var ranked: [(rowid: Int64, score: Double)] = []
         var hits: [SearchHit] = []
         do {
-            try db.prepare(sql).query(values) { r in
-                hits.append(SearchHit(id: r.string(0) ?? "", path: r.string(1) ?? "", title: r.string(2) ?? "", source: r.string(3),
-                                      language: r.string(4), date: r.string(5) ?? "", url: r.string(6),
-                                      snippet: (r.string(7) ?? "").replacingOccurrences(of: "\n\n", with: " "), score: -(r.double(8) ?? 0)))
+            try db.prepare(sql).query(values) { ranked.append((Int64($0.int(0) ?? 0), $0.double(1) ?? 0)) }
+            let details = try db.prepare("""
+                SELECT a.id, a.path, a.title, a.source, a.language, coalesce(a.published, a.ingested), a.url,
+                    snippet(article_text, 1, ?, ?, '…', 24)
+                FROM article_text JOIN articles a ON a.rowid = article_text.rowid
+                WHERE article_text MATCH ? AND article_text.rowid = ?
+                """)
+            for (rowid, score) in ranked {
+                try details.query([.text(query.highlight.open), .text(query.highlight.close), .text(trimmed), .integer(rowid)]) { r in
+                    hits.append(SearchHit(id: r.string(0) ?? "", path: r.string(1) ?? "", title: r.string(2) ?? "", source: r.string(3),
+                                          language: r.string(4), date: r.string(5) ?? "", url: r.string(6),
+                                          snippet: (r.string(7) ?? "").replacingOccurrences(of: "\n\n", with: " "), score: -score))
+                }
             }
         } catch let error as SQLiteError {
             if let problem = Self.queryProblem(error.message) { throw SearchQueryError(query: query.text, problem: problem) }

@@ -52,13 +52,15 @@ extension ArchiveIndex {
     }
 
     /// A slice of the archive, newest first by ingest time (feed.atom, `export atom`).
+    /// Uses the `articles_ingested` index, so the feed costs the same in any size of archive.
     /// `since` is an inclusive bound on the article's date (published, else ingested).
     public func latestArticles(limit: Int, since: String? = nil, source: String? = nil) throws -> [ArticleSummary] {
         var sql = "SELECT \(Self.summaryColumns) FROM articles WHERE 1"
         var values: [SQLiteValue] = []
         if let since { sql += " AND coalesce(published, ingested) >= ?"; values.append(.text(since)) }
         if let source { sql += " AND source = ? COLLATE NOCASE"; values.append(.text(source)) }
-        sql += " ORDER BY ingested DESC, rowid DESC LIMIT ?"
+        // The id breaks ties (same second) the same way after a rebuild renumbers the rows.
+        sql += " ORDER BY ingested DESC, id DESC LIMIT ?"
         values.append(.integer(Int64(limit > 0 ? limit : -1)))
         var rows: [ArticleSummary] = []
         try db.prepare(sql).query(values) { rows.append(Self.summary($0)) }

@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (release build, one core).",
-        subcommands: [DedupeBench.self, RebuildBench.self])
+        subcommands: [DedupeBench.self, RebuildBench.self, SearchBench.self, StoreBench.self])
 }
 
 /// Resident set size of this process in bytes.
@@ -19,7 +19,7 @@ private func residentBytes() -> Int {
     return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) : 0
 }
 
-private func monotonicSeconds() -> Double {
+func monotonicSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
