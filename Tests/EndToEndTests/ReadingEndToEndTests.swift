@@ -50,7 +50,7 @@ import WinnowTestSupport
         let hits = phrase.lines.map(json)
         #expect(hits.map { $0["id"] as? String } == [ids[0]])
         let hit = try #require(hits.first)
-        #expect((hit["snippet"] as? String)?.contains("**helping China to create a missile warning") == true, "\(hit)")
+        #expect((hit["snippet"] as? String)?.contains("**missile** **warning** **system**") == true, "\(hit)")
         #expect(FileManager.default.fileExists(atPath: ws.archive + "/" + (hit["path"] as? String ?? "-")))
         #expect((hit["date"] as? String)?.hasPrefix("2020-01-26") == true)
         #expect(hit["score"] is Double)

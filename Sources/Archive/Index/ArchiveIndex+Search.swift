@@ -14,12 +14,14 @@ public struct SearchQuery: Sendable, Equatable {
     public var limit: Int = 20
     /// Put around each matched word in the snippet.
     public var highlight: (open: String, close: String) = ("**", "**")
+    /// False: ids and scores only (the benchmark's breakdown of where a query's time goes).
+    public var details = true
 
     public init(text: String) { self.text = text }
 
     public static func == (a: SearchQuery, b: SearchQuery) -> Bool {
         a.text == b.text && a.since == b.since && a.until == b.until && a.source == b.source && a.language == b.language
-            && a.limit == b.limit && a.highlight == b.highlight
+            && a.limit == b.limit && a.highlight == b.highlight && a.details == b.details
     }
 }
 
@@ -155,16 +157,16 @@ extension ArchiveIndex {
         do {
             try db.prepare(sql).query(values) { ranked.append((Int64($0.int(0) ?? 0), $0.double(1) ?? 0)) }
             let details = try db.prepare("""
-                SELECT a.id, a.path, a.title, a.source, a.language, coalesce(a.published, a.ingested), a.url,
-                    snippet(article_text, 1, ?, ?, '…', 24)
-                FROM article_text JOIN articles a ON a.rowid = article_text.rowid
-                WHERE article_text MATCH ? AND article_text.rowid = ?
+                SELECT a.id, a.path, a.title, a.source, a.language, coalesce(a.published, a.ingested), a.url, t.body
+                FROM article_text t JOIN articles a ON a.rowid = t.rowid WHERE t.rowid = ?
                 """)
-            for (rowid, score) in ranked {
-                try details.query([.text(query.highlight.open), .text(query.highlight.close), .text(trimmed), .integer(rowid)]) { r in
+            let snippet = SearchSnippet(query: trimmed)
+            for (rowid, score) in ranked where query.details {
+                try details.query([.integer(rowid)]) { r in
                     hits.append(SearchHit(id: r.string(0) ?? "", path: r.string(1) ?? "", title: r.string(2) ?? "", source: r.string(3),
                                           language: r.string(4), date: r.string(5) ?? "", url: r.string(6),
-                                          snippet: (r.string(7) ?? "").replacingOccurrences(of: "\n\n", with: " "), score: -score))
+                                          snippet: snippet.make(from: r.string(7) ?? "", open: query.highlight.open, close: query.highlight.close),
+                                          score: -score))
                 }
             }
         } catch let error as SQLiteError {
