@@ -182,6 +182,7 @@ extension ArchiveIndex {
         if text.hasPrefix("fts5: ") { text.removeFirst("fts5: ".count) }
         let queryErrors = ["syntax error", "unterminated string", "no such column", "unknown special query", "fts5"]
         guard queryErrors.contains(where: { text.contains($0) }) else { return nil }
+        if text == "syntax error near \"\"" { return "syntax error at the end of the query" }
         if text.hasPrefix("no such column: ") { return "no field '\(text.dropFirst("no such column: ".count))' (fields: title, body)" }
         return text
     }
