@@ -1,3 +1,4 @@
+import Archive
 import Feeds
 import Foundation
 #if canImport(FoundationXML)
@@ -153,6 +154,25 @@ import WinnowTestSupport
         #expect(try WinnowBinary.run(["search", "--config", ws.configPath, "--json", "zeppelins"]).lines.isEmpty)
         #expect(try WinnowBinary.run(["reindex", "--config", ws.configPath]).status == 0)
         #expect(try WinnowBinary.run(["search", "--config", ws.configPath, "--json", "zeppelins"]).lines.count == 1)
+        #expect(try WinnowBinary.run(["reindex", "--check", "--config", ws.configPath]).status == 0)
+    }
+
+    @Test func anIndexFromBeforeSearchIsFilledByTheWriterAtStart() throws {
+        let ws = TestWorkspace()
+        _ = try ingestSeeds(ws)
+        // As an older Winnow left it: no search table, no mark that it was filled.
+        do {
+            let db = try SQLiteDatabase(path: ws.state + "/index.sqlite")
+            try db.execute("DROP TABLE article_text; DELETE FROM meta WHERE key = 'search_filled';")
+        }
+        let before = try WinnowBinary.run(["search", "--config", ws.configPath, "--json", "missile"])
+        #expect(before.status == 1 && before.stderr.contains("no search table"), "\(before.stderr)")
+        let check = try WinnowBinary.run(["reindex", "--check", "--config", ws.configPath])
+        #expect(check.status == 1 && check.stdout.contains("search index: not filled yet"), "\(check.stdout)")
+        // Any writer's start fills it from the files.
+        let once = try WinnowBinary.run(["once", "--config", ws.configPath])
+        #expect(once.status == 0, "\(once.stderr)")
+        #expect(try WinnowBinary.run(["search", "--config", ws.configPath, "--json", "missile"]).lines.count >= 3)
         #expect(try WinnowBinary.run(["reindex", "--check", "--config", ws.configPath]).status == 0)
     }
 
