@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "WinnowCoreTests", dependencies: ["WinnowCore", "WinnowTestSupport"]),
         .testTarget(name: "ExtractTests", dependencies: ["Extract", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "WinnowTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "WinnowTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Archive", "Feeds", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "FetchTests", dependencies: ["Fetch", "WinnowTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "FeedsTests", dependencies: ["Feeds", "Fetch", "Archive", "Pipeline", "WinnowTestSupport"], exclude: ["Fixtures"]),

@@ -29,6 +29,8 @@ public final class Service: @unchecked Sendable {
     let inbox: InboxProcessor
     /// Polls feeds on its own timer; every pipeline call it makes runs on `work`.
     let feeds: FeedService
+    /// `<archive>/feed.atom`, rewritten after a drain or feed poll that stored something.
+    let outboundFeed: OutboundFeedKeeper
     var watcher: InboxWatcher?
     var recheckPending = false
     var drainPending = false
@@ -52,6 +54,7 @@ public final class Service: @unchecked Sendable {
         ingestor = try Ingestor(config: config, logger: logger)
         inbox = try InboxProcessor(folder: InboxFolder(root: config.paths.inbox), ingestor: ingestor, logger: logger)
         feeds = FeedService(config: config, ingestor: ingestor, ingestQueue: work, logger: logger)
+        outboundFeed = OutboundFeedKeeper(ingestor: ingestor, logger: logger)
     }
 
     /// Starts the run loop; never returns (the process exits when stopped).
@@ -88,6 +91,7 @@ public final class Service: @unchecked Sendable {
         repeating(every: 15, startNow: false) { @Sendable in
             self.work.async { @Sendable in
                 self.updateStatus()  // feed polls change the counts too
+                self.outboundFeed.update()  // and store articles
                 self.writeStatus(state: "running")
             }
         }
@@ -175,6 +179,7 @@ public final class Service: @unchecked Sendable {
             }
         }
         if !report.results.isEmpty { updateStatus() }
+        outboundFeed.update()  // a no-op unless this batch stored something
     }
 
     private func statusLine() -> String {

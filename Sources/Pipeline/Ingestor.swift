@@ -236,7 +236,7 @@ public final class Ingestor {
                                  input: IngestInput, inputHash: String, result: IngestResult,
                                  into pending: inout PendingBatch) throws -> IngestResult {
         let record = DuplicateRecord(duplicateOf: id, similarity: similarity, containment: containment, title: article.title,
-                                     url: article.url, origin: input.origin, inputHash: inputHash, recorded: clock())
+                                     url: article.url, source: article.source, origin: input.origin, inputHash: inputHash, recorded: clock())
         pending.ledger.add(record)
         try index.insert(record)
         var result = result

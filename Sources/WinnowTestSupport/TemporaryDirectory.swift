@@ -30,6 +30,11 @@ public final class TemporaryDirectory: @unchecked Sendable {
     /// Every regular file below `relative`, as paths relative to it, sorted.
     /// Files under `relative`, sorted; hidden files and folders (the archive's `.winnow/`
     /// ledger) are left out, as a person browsing the tree would not see them.
+    /// The article files (`.md`) under a folder: the archive also holds `feed.atom`.
+    public func articleFiles(under relative: String) -> [String] {
+        files(under: relative).filter { $0.hasSuffix(".md") }
+    }
+
     public func files(under relative: String) -> [String] {
         let root = path + "/" + relative
         guard let e = FileManager.default.enumerator(atPath: root) else { return [] }

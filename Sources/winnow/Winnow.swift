@@ -10,6 +10,6 @@ struct Winnow: ParsableCommand {
         subcommands: [
             RunCommand.self, OnceCommand.self, IngestCommand.self, ExtractCommand.self, CheckConfigCommand.self,
             ReindexCommand.self, StatusCommand.self, FeedsCommand.self, VersionCommand.self, SimilarCommand.self,
-            BenchCommand.self,
+            SearchCommand.self, ShowCommand.self, ExportCommand.self, BenchCommand.self,
         ])
 }

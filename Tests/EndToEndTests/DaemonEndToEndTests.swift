@@ -73,7 +73,7 @@ import WinnowTestSupport
         #expect(stored.count == 4)
         #expect(!daemon.log.contains { $0.contains("event=duplicate") || $0.contains("event=failed") })
         #expect(stored.contains { $0.contains("origin=slow.txt") })
-        let slowArticle = try #require(ws.directory.files(under: "archive").first { $0.contains("2020/01/26") })
+        let slowArticle = try #require(ws.directory.articleFiles(under: "archive").first { $0.contains("2020/01/26") })
         let body = try String(contentsOfFile: ws.archive + "/" + slowArticle, encoding: .utf8)
         #expect(body.contains("by bringing nothing to the negotiation table"))
         #expect(ws.directory.files(under: "inbox/processed").count == 4)
@@ -130,7 +130,7 @@ import WinnowTestSupport
         #expect(daemon.waitForCount("event=stored", count: 3))
         daemon.signal(SIGTERM)
         #expect(daemon.waitForExit() == 0)
-        #expect(ws.directory.files(under: "archive").count == 3)
+        #expect(ws.directory.articleFiles(under: "archive").count == 3)
     }
 
     @Test func pollingModeAndSymlinksAndJournalFormat() throws {

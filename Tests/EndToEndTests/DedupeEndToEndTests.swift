@@ -25,7 +25,7 @@ import WinnowTestSupport
         let out = try WinnowBinary.run(["ingest", "--config", ws.configPath] + seeds)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.lines.map { json($0)["status"] as? String } == Array(repeating: "stored", count: 5))
-        #expect(ws.directory.files(under: "archive").count == 5)
+        #expect(ws.directory.articleFiles(under: "archive").count == 5)
         #expect(!out.stderr.contains("event=duplicate"))
         // `similar` explains: 004 is far from 002 on both measures.
         let similar = try WinnowBinary.run(["similar", "--config", ws.configPath, "--limit", "5", seeds[4]])
@@ -64,7 +64,7 @@ import WinnowTestSupport
         #expect(second.stderr.contains("event=duplicate"))
         #expect(second.stderr.contains("match=near"))
         #expect(second.stderr.contains("duplicate_of=\(id)"))
-        #expect(ws.directory.files(under: "archive").count == 1)
+        #expect(ws.directory.articleFiles(under: "archive").count == 1)
 
         // An excerpt (a third of the article) is contained in it: a duplicate too.
         let excerpt = write(ws, "excerpt.txt", title: "Excerpt", Array(base[3..<6]))
@@ -77,7 +77,7 @@ import WinnowTestSupport
         let other = write(ws, "other.txt", title: "Another story", Self.article(seed: 99))
         let fourth = try WinnowBinary.run(["ingest", "--config", ws.configPath, other])
         #expect(json(fourth.lines.first ?? "")["status"] as? String == "stored")
-        #expect(ws.directory.files(under: "archive").count == 2)
+        #expect(ws.directory.articleFiles(under: "archive").count == 2)
     }
 
     @Test func reindexedArticlesGetSignatures() throws {

@@ -96,7 +96,7 @@ import WinnowTestSupport
 
         // With an index that lags the archive, readers neither repair nor prune it.
         #expect(try WinnowBinary.run(["ingest", "--config", ws.configPath, seeds[0], seeds[1]]).status == 0)
-        let files = ws.directory.files(under: "archive")
+        let files = ws.directory.articleFiles(under: "archive")
         try FileManager.default.removeItem(atPath: ws.archive + "/" + files[0])
         let similar = try WinnowBinary.run(["similar", "--config", ws.configPath, page])
         #expect(!similar.stderr.contains("index.pruned") && !similar.stderr.contains("index.repaired"))
@@ -129,7 +129,7 @@ import WinnowTestSupport
         mount.resize("64m")
         let retry = try WinnowBinary.run(["ingest", "--config", ws.configPath] + inputs)
         #expect(retry.status == 0, "\(retry.stderr)")
-        let files = ws.directory.files(under: "archive")
+        let files = ws.directory.articleFiles(under: "archive")
         #expect(files.count == 120)
         #expect(!files.contains { $0.hasSuffix("-2.md") })
         #expect(try WinnowBinary.run(["reindex", "--check", "--config", ws.configPath]).status == 0)
@@ -152,7 +152,7 @@ import WinnowTestSupport
         let daemon = try DaemonProcess(["run", "--config", ws.configPath])
         #expect(daemon.waitForExit() == 1)
         // Nothing was written into the bare folder and the input still waits.
-        #expect(ws.directory.files(under: "archive").isEmpty)
+        #expect(ws.directory.articleFiles(under: "archive").isEmpty)
         #expect(FileManager.default.fileExists(atPath: ws.inbox + "/waiting.txt"))
 
         // The mount returns: everything is still indexed.
@@ -197,7 +197,7 @@ import WinnowTestSupport
     @Test func checkNoticesAnEditedArticle() throws {
         let ws = TestWorkspace()
         #expect(try WinnowBinary.run(["ingest", "--config", ws.configPath] + seeds).status == 0)
-        let file = ws.archive + "/" + ws.directory.files(under: "archive")[0]
+        let file = ws.archive + "/" + ws.directory.articleFiles(under: "archive")[0]
         var text = try String(contentsOfFile: file, encoding: .utf8)
         text = text.replacingOccurrences(of: "title: \"", with: "title: \"Edited: ")
         text += "\nA paragraph a person added by hand after the article was stored.\n"

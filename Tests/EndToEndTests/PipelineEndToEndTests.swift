@@ -9,7 +9,7 @@ import WinnowTestSupport
     /// The archive's files with the `ingested:` line (the only time-dependent part) removed.
     func snapshot(_ ws: TestWorkspace) throws -> [String: String] {
         var out: [String: String] = [:]
-        for path in ws.directory.files(under: "archive") {
+        for path in ws.directory.files(under: "archive") where path.hasSuffix(".md") {
             let text = try String(contentsOfFile: ws.archive + "/" + path, encoding: .utf8)
             out[path] = text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("ingested: ") }.joined(separator: "\n")
         }

@@ -18,7 +18,7 @@ import WinnowTestSupport
         #expect(first.status == 0, "\(first.stderr)")
         let results = first.lines.map(json)
         #expect(results.map { $0["status"] as? String } == Array(repeating: "stored", count: 5))
-        let files = ws.directory.files(under: "archive")
+        let files = ws.directory.articleFiles(under: "archive")
         #expect(files.count == 5)
         for result in results {
             let path = try #require(result["path"] as? String)
@@ -33,7 +33,7 @@ import WinnowTestSupport
         let again = second.lines.map(json)
         #expect(again.map { $0["status"] as? String } == Array(repeating: "duplicate", count: 5))
         #expect(again.map { $0["duplicate_of"] as? String } == results.map { $0["id"] as? String })
-        #expect(ws.directory.files(under: "archive") == files)
+        #expect(ws.directory.articleFiles(under: "archive") == files)
     }
 
     @Test func badInputsFailWithReasonsWhileOthersAreStored() throws {
@@ -50,7 +50,7 @@ import WinnowTestSupport
         #expect((results[2]["error"] as? String)?.contains("binary") == true)
         #expect((results[3]["error"] as? String)?.contains("over inbox.max_file_bytes (20 MiB)") == true)
         #expect((results[4]["error"] as? String)?.contains("UTF-8") == true)
-        #expect(ws.directory.files(under: "archive").count == 2)
+        #expect(ws.directory.articleFiles(under: "archive").count == 2)
     }
 
     @Test func hostileTitleStaysInsideTheArchive() throws {
@@ -92,14 +92,14 @@ import WinnowTestSupport
         let crashed = try WinnowBinary.run(["once", "--config", ws.configPath], environment: ["WINNOW_FAULT": "after-article-write"])
         #expect(crashed.status != 0)
         // The article file exists, the index does not know it, the input is still in the inbox.
-        #expect(ws.directory.files(under: "archive").count == 1)
+        #expect(ws.directory.articleFiles(under: "archive").count == 1)
         #expect(FileManager.default.fileExists(atPath: ws.inbox + "/clip.txt"))
         let check = try WinnowBinary.run(["reindex", "--check", "--config", ws.configPath])
         #expect(check.status == 1)
         let resumed = try WinnowBinary.run(["once", "--config", ws.configPath])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("event=index.repaired"))
-        #expect(ws.directory.files(under: "archive").count == 1)
+        #expect(ws.directory.articleFiles(under: "archive").count == 1)
         #expect(!FileManager.default.fileExists(atPath: ws.inbox + "/clip.txt"))
         let processed = ws.directory.files(under: "inbox/processed")
         #expect(processed.count == 1 && processed[0].hasSuffix("/clip.txt"))

@@ -9,13 +9,16 @@ public struct DuplicateRecord: Sendable, Equatable {
     public var containment: Double
     public var title: String?
     public var url: String?
+    /// The publication that carried the copy (its `source`), when known.
+    public var source: String?
     public var origin: String
     public var inputHash: String?
     public var recorded: Date
 
     public init(duplicateOf: String, similarity: Double, containment: Double, title: String?, url: String?,
-                origin: String, inputHash: String?, recorded: Date) {
+                source: String? = nil, origin: String, inputHash: String?, recorded: Date) {
         self.duplicateOf = duplicateOf
+        self.source = source
         self.similarity = similarity
         self.containment = containment
         self.title = title
@@ -98,6 +101,7 @@ public struct DecisionLedger: Sendable {
         line.add("containment", record.containment)
         line.add("title", record.title)
         line.add("url", record.url)
+        line.add("source", record.source)
         line.add("origin", record.origin)
         line.add("input_hash", record.inputHash)
         line.add("recorded", record.recorded.rfc3339)
@@ -171,7 +175,8 @@ public struct DecisionLedger: Sendable {
             return .duplicate(DuplicateRecord(
                 duplicateOf: of, similarity: (object["similarity"] as? NSNumber)?.doubleValue ?? 1,
                 containment: (object["containment"] as? NSNumber)?.doubleValue ?? 1, title: object["title"] as? String,
-                url: object["url"] as? String, origin: origin, inputHash: object["input_hash"] as? String, recorded: recorded))
+                url: object["url"] as? String, source: object["source"] as? String, origin: origin,
+                inputHash: object["input_hash"] as? String, recorded: recorded))
         }
         if kind.hasPrefix("failures"), let reason = object["reason"] as? String {
             return .failure(FailureRecord(origin: origin, url: object["url"] as? String, inputHash: object["input_hash"] as? String,

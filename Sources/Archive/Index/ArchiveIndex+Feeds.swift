@@ -73,6 +73,9 @@ extension ArchiveIndex {
             try database.execute("ALTER TABLE entries ADD COLUMN \(name) TEXT")
         }
         try database.execute("CREATE INDEX IF NOT EXISTS entries_status ON entries(feed_url, status)")
+        // Stories (`winnow show`, feed.atom): a duplicate's publication, and lookups by article.
+        if try !columns("duplicates").contains("source") { try database.execute("ALTER TABLE duplicates ADD COLUMN source TEXT") }
+        try database.execute("CREATE INDEX IF NOT EXISTS duplicates_of ON duplicates(duplicate_of)")
     }
 
     private static let feedColumns =

@@ -12,6 +12,9 @@ public final class ArchiveIndex {
     let db: SQLiteDatabase
     /// True for a reader's connection: no file is created and nothing is written.
     public let isReadOnly: Bool
+    /// Whether `insert` also fills the search table; off only to measure what search costs
+    /// (`winnow bench search`). An index stored without it is not marked searchable.
+    public var indexesText = true
 
     /// The index file in a state folder.
     public static func file(in stateDirectory: String) -> String { stateDirectory + "/index.sqlite" }
@@ -26,6 +29,7 @@ public final class ArchiveIndex {
         try db.execute(Self.schema)
         try prepareFeedTables()  // migrations, so readers find every column
         try addClaimAttempts()
+        try prepareSearchTable()
     }
 
     private init(readingAt path: String) throws {
@@ -85,19 +89,39 @@ public final class ArchiveIndex {
         public var contentHash: String
     }
 
+    /// Indexes a stored article: its row and, in the same transaction as the caller's, its
+    /// title and body in the search table (every path that indexes an article comes here).
     /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
     public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
-        let statement = try db.prepare("""
-            INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
-                content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
-            """)
-        let words = article.paragraphs.reduce(0) { $0 + $1.split(separator: " ").count }
-        try statement.run([
-            .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
-            SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
-            SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(contentHash ?? article.contentHash),
-            .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
-        ])
+        try atomically {
+            let statement = try db.prepare("""
+                INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
+                    content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
+            let words = article.paragraphs.reduce(0) { $0 + $1.split(separator: " ").count }
+            try statement.run([
+                .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
+                SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
+                SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(contentHash ?? article.contentHash),
+                .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
+            ])
+            guard indexesText else { return }
+            try db.prepare("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
+                .run([.text(article.title), .text(article.body)])
+        }
+    }
+
+    /// Runs `body` as one unit inside or outside the caller's transaction (a savepoint): an
+    /// article row never stays without its search text, nor the other way round.
+    func atomically(_ body: () throws -> Void) throws {
+        try db.execute("SAVEPOINT article")
+        do {
+            try body()
+            try db.execute("RELEASE article")
+        } catch {
+            try? db.execute("ROLLBACK TO article; RELEASE article")
+            throw error
+        }
     }
 
     private static let rowColumns = "id, path, title, url, published, ingested, origin, content_hash"
@@ -131,8 +155,12 @@ public final class ArchiveIndex {
         return paths
     }
 
+    /// Drops an article's row and its search text.
     public func removeArticle(path: String) throws {
-        try db.prepare("DELETE FROM articles WHERE path = ?").run([.text(path)])
+        try atomically {
+            try db.prepare("DELETE FROM article_text WHERE rowid IN (SELECT rowid FROM articles WHERE path = ?)").run([.text(path)])
+            try db.prepare("DELETE FROM articles WHERE path = ?").run([.text(path)])
+        }
     }
 
     /// Stored signatures for rebuilding the in-memory LSH tables: (id, ingested, signature).
@@ -200,10 +228,18 @@ public final class ArchiveIndex {
     /// Indexes a duplicate decision (already in the archive's ledger).
     public func insert(_ record: DuplicateRecord) throws {
         try db.prepare("""
-            INSERT INTO duplicates(duplicate_of, similarity, containment, title, url, origin, input_hash, recorded)
-            VALUES(?,?,?,?,?,?,?,?)
+            INSERT INTO duplicates(duplicate_of, similarity, containment, title, url, source, origin, input_hash, recorded)
+            VALUES(?,?,?,?,?,?,?,?,?)
             """).run([.text(record.duplicateOf), .real(record.similarity), .real(record.containment), SQLiteValue(record.title),
-                      SQLiteValue(record.url), .text(record.origin), SQLiteValue(record.inputHash), .text(record.recorded.rfc3339)])
+                      SQLiteValue(record.url), SQLiteValue(record.source), .text(record.origin), SQLiteValue(record.inputHash), .text(record.recorded.rfc3339)])
+    }
+
+    static let duplicateColumns = "duplicate_of, similarity, containment, title, url, source, origin, input_hash, recorded"
+    static func duplicate(_ r: SQLiteRow) -> DuplicateRecord {
+        DuplicateRecord(
+            duplicateOf: r.string(0) ?? "", similarity: r.double(1) ?? 0, containment: r.double(2) ?? 0, title: r.string(3),
+            url: r.string(4), source: r.string(5), origin: r.string(6) ?? "", inputHash: r.string(7),
+            recorded: r.string(8).flatMap(DateParser.parse) ?? Date(timeIntervalSince1970: 0))
     }
 
     /// Indexes a failure (already in the archive's ledger).
@@ -234,13 +270,8 @@ public final class ArchiveIndex {
         var duplicates: [DuplicateRecord] = []
         var failures: [FailureRecord] = []
         try db.prepare("""
-            SELECT duplicate_of, similarity, containment, title, url, origin, input_hash, recorded FROM duplicates ORDER BY seq
-            """).query { r in
-            duplicates.append(DuplicateRecord(
-                duplicateOf: r.string(0) ?? "", similarity: r.double(1) ?? 0, containment: r.double(2) ?? 0, title: r.string(3),
-                url: r.string(4), origin: r.string(5) ?? "", inputHash: r.string(6),
-                recorded: r.string(7).flatMap(DateParser.parse) ?? Date(timeIntervalSince1970: 0)))
-        }
+            SELECT \(Self.duplicateColumns) FROM duplicates ORDER BY seq
+            """).query { duplicates.append(Self.duplicate($0)) }
         try db.prepare("SELECT origin, url, input_hash, reason, recorded FROM failures ORDER BY seq").query { r in
             failures.append(FailureRecord(origin: r.string(0) ?? "", url: r.string(1), inputHash: r.string(2), reason: r.string(3) ?? "",
                                           recorded: r.string(4).flatMap(DateParser.parse) ?? Date(timeIntervalSince1970: 0)))

@@ -36,8 +36,12 @@ public struct ArchiveSync {
         public var ledgerFailures = 0, indexedFailures = 0
         /// Files that could not be read as articles, with the reason.
         public var unreadable: [String] = []
+        /// Search-table rows that do not hold their file's title and body (or are missing).
+        public var searchDiffers: [String] = []
+        /// Articles the writer has indexed but whose text is not yet searchable.
+        public var searchUnfilled = false
         public var isClean: Bool {
-            missingFromIndex.isEmpty && missingFromArchive.isEmpty && changed.isEmpty
+            missingFromIndex.isEmpty && missingFromArchive.isEmpty && changed.isEmpty && searchDiffers.isEmpty && !searchUnfilled
                 && ledgerDuplicates == indexedDuplicates && ledgerFailures == indexedFailures
         }
     }
@@ -55,10 +59,18 @@ public struct ArchiveSync {
     }
 
     /// `compare()` plus every file read and checked against its row (id, title, body
-    /// hash, dates, URL, origin), and the ledger's records against the index's.
+    /// hash, dates, URL, origin) and its search text, and the ledger's records against the index's.
     public func compareContent() throws -> Report {
         var report = try compare(removeTemporaries: false)
         let rows = Dictionary(try index.allArticles().map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+        var texts: [String: (title: String, body: String)] = [:]
+        let searchable = try index.hasSearchTable()
+        if searchable {
+            try index.searchTexts { path, title, body in texts[path] = (title, body) }
+            report.searchUnfilled = try !index.isSearchFilled()
+        } else {
+            report.searchUnfilled = !rows.isEmpty
+        }
         let missing = Set(report.missingFromIndex)
         for path in store.allArticlePaths(removeTemporaries: false) where !missing.contains(path) {
             guard let row = rows[path] else { continue }
@@ -76,6 +88,13 @@ public struct ArchiveSync {
             if article.ingested.rfc3339 != row.ingested { differences.append("ingested") }
             if article.url != row.url { differences.append("url") }
             if article.origin != row.origin { differences.append("origin") }
+            if searchable {
+                if let text = texts[path] {
+                    if text.title != article.title || text.body != article.body { report.searchDiffers.append("\(path): search text differs") }
+                } else {
+                    report.searchDiffers.append("\(path): not in the search index")
+                }
+            }
             if !differences.isEmpty { report.changed.append("\(path): \(differences.joined(separator: ", ")) differ") }
         }
         let ledger = store.ledger.records()
@@ -84,6 +103,7 @@ public struct ArchiveSync {
         report.ledgerFailures = ledger.failures.count
         report.indexedDuplicates = decisions.duplicates.count
         report.indexedFailures = decisions.failures.count
+        if searchable, try index.searchRowCount() != texts.count { report.searchDiffers.append("search rows without an article") }
         return report
     }
 
@@ -120,7 +140,26 @@ public struct ArchiveSync {
             }
         }
         report.unreadable = unreadable
+        if try !index.isSearchFilled() { report.unreadable += try fillSearch() }
         return report
+    }
+
+    /// Puts every indexed article's text into the search table (an index made before
+    /// search existed), reading the files, in one transaction; returns unreadable files.
+    func fillSearch() throws -> [String] {
+        var unreadable: [String] = []
+        try index.transaction {
+            try index.clearSearchText()
+            for row in try index.allArticles() {
+                do {
+                    try index.insertSearchText(try store.read(row.path), path: row.path)
+                } catch let error as InputError {
+                    unreadable.append("\(row.path): \(error.message) (not searchable)")
+                }
+            }
+            try index.markSearchFilled()
+        }
+        return unreadable
     }
 
     /// What `rebuild` did.
@@ -140,6 +179,7 @@ public struct ArchiveSync {
         var result = Rebuilt()
         try index.transaction {
             try index.database.execute("DELETE FROM articles; DELETE FROM duplicates; DELETE FROM failures;")
+            try index.clearSearchText()
             for (i, path) in files.enumerated() {
                 progress(i + 1, files.count)
                 do {
@@ -156,6 +196,7 @@ public struct ArchiveSync {
             }
             for record in ledger.duplicates { try index.insert(record) }
             for record in ledger.failures { try index.insert(record) }
+            try index.markSearchFilled()
         }
         result.duplicates = ledger.duplicates.count
         result.failures = ledger.failures.count

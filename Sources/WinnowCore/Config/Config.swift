@@ -55,6 +55,10 @@ public struct Config: Sendable, Equatable {
         /// Inputs decided and committed together (one transaction, one fsync per folder).
         public var batchSize: Int = 64
     }
+    public struct Output: Sendable, Equatable {
+        /// Articles in `<archive>/feed.atom`, newest first; 0 turns the feed off.
+        public var feedEntries: Int = 100
+    }
     public struct Feed: Sendable, Equatable {
         public var url: String
         public var name: String?
@@ -70,6 +74,7 @@ public struct Config: Sendable, Equatable {
     public var schedule = Schedule()
     public var inbox = Inbox()
     public var pipeline = Pipeline()
+    public var output = Output()
     public var feeds: [Feed] = []
     /// The file this was read from, if any.
     public var source: String?

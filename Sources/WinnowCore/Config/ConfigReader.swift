@@ -34,7 +34,7 @@ struct ConfigReader {
     mutating func read(_ root: TOMLTable, baseDirectory: String, file: String) -> Config? {
         var config = Config(archive: "", inbox: "", state: "")
         config.source = file
-        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "pipeline", "feeds"]
+        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "pipeline", "output", "feeds"]
         for key in root.order where !known.contains(key) {
             problem(root[key]!.line, key, "unknown key (expected one of: \(known.joined(separator: ", ")))")
         }
@@ -103,6 +103,10 @@ struct ConfigReader {
         config.pipeline.workers = integer(pipeline, "pipeline", "workers", 1...256) ?? config.pipeline.workers
         config.pipeline.batchSize = integer(pipeline, "pipeline", "batch_size", 1...4096) ?? config.pipeline.batchSize
         unknownKeys(pipeline, "pipeline", ["workers", "batch_size"])
+
+        let output = table(root, "output")
+        config.output.feedEntries = integer(output, "output", "feed_entries", 0...100_000) ?? config.output.feedEntries
+        unknownKeys(output, "output", ["feed_entries"])
 
         if let entry = root["feeds"] {
             if case .tables(let list) = entry.value {

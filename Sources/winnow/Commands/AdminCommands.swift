@@ -30,8 +30,8 @@ struct ReindexCommand: ParsableCommand {
         discussion: """
             A damaged index is moved aside as index.sqlite.corrupt-<time> first. Refused while another \
             winnow (the daemon) is the writer. With --check, only compare, read-only: SQLite's integrity \
-            check, then every article file against its row and the ledger against the index; exit 0 when \
-            they match, 1 otherwise.
+            check, then every article file against its row and its search text, and the ledger against the \
+            index; exit 0 when they match, 1 otherwise.
             """)
 
     @OptionGroup var options: GlobalOptions
@@ -54,7 +54,7 @@ struct ReindexCommand: ParsableCommand {
         progress.finish()
         try index.setMeta(ArchiveDedupe.schemeKey, Dedupe.signatureScheme(shingleWords: shingleWords))
         for problem in result.unreadable { printError("winnow: skipped \(problem)") }
-        print("indexed \(result.indexed) articles, \(result.duplicates) duplicate records, \(result.failures) failure records")
+        print("indexed \(result.indexed) articles (searchable), \(result.duplicates) duplicate records, \(result.failures) failure records")
     }
 
     private func runCheck(_ config: Config) throws {
@@ -74,6 +74,8 @@ struct ReindexCommand: ParsableCommand {
         for path in report.missingFromIndex { print("not indexed: \(path)") }
         for path in report.missingFromArchive { print("file missing: \(path)") }
         for change in report.changed { print("changed: \(change)") }
+        for problem in report.searchDiffers { print("search index: \(problem)") }
+        if report.searchUnfilled { print("search index: not filled yet (the writer fills it at start)") }
         if report.ledgerDuplicates != report.indexedDuplicates {
             print("duplicate records: \(report.ledgerDuplicates) in the archive's ledger, \(report.indexedDuplicates) in the index")
         }

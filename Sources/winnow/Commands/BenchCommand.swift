@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks (release build, one core).",
-        subcommands: [DedupeBench.self, RebuildBench.self, LanguageBench.self])
+        subcommands: [DedupeBench.self, RebuildBench.self, LanguageBench.self, SearchBench.self, StoreBench.self])
 }
 
 /// Resident set size of this process in bytes.

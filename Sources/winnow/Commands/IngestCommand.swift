@@ -56,6 +56,7 @@ struct IngestCommand: ParsableCommand {
             // Unbuffered: a caller sees each batch's lines as soon as it is committed.
             for (file, result) in zip(chunk, results) { LogSink.standardOutput.write(result.jsonLine(file: file) + "\n") }
         }
+        OutboundFeedKeeper(ingestor: ingestor, logger: logger).update()
     }
 
     /// Every file under a folder, sorted, skipping the names the inbox ignores.

@@ -53,6 +53,7 @@ struct OnceCommand: ParsableCommand {
             let stopped = DispatchSemaphore(value: 0)
             feeds.stop { @Sendable in stopped.signal() }
             stopped.wait()
+            OutboundFeedKeeper(ingestor: ingestor, logger: logger).update()
             logger.info("once.feeds", metadata: [
                 "polled": "\(polls.count)", "failed": "\(polls.filter { !$0.ok }.count)",
                 "new": "\(polls.reduce(0) { $0 + $1.newEntries })", "stored": "\(polls.reduce(0) { $0 + $1.stored })",

@@ -1,0 +1,153 @@
+import Archive
+import ArgumentParser
+import Foundation
+import WinnowCore
+
+struct SearchBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "Search latency over N generated articles, and the search index's size per article.",
+        discussion: """
+            Fills a fresh index (or tops up --state) with N synthetic articles through ArchiveIndex.insert, \
+            the path every stored article takes (row + search text), in transactions of 10,000. Words \
+            follow a Zipf distribution over a 50,000-word vocabulary. Then times --queries two-word \
+            queries (each word drawn from the same distribution, skipping the 100 most frequent words, \
+            which people do not search for) with --limit hits, as `winnow search` runs them; prints \
+            p50/p95/p99, hits, the search table's bytes per article, and index build time.
+            """)
+
+    @Option(help: "Number of articles.") var count = 1_000_000
+    @Option(help: "Mean body words per article.") var words = 250
+    @Option(help: "Queries to time.") var queries = 1000
+    @Option(help: "Hits per query.") var limit = 20
+    @Option(help: "Folder for the index, kept for reuse (default: a new folder under /tmp, removed after).") var state: String?
+
+    func run() throws {
+        let dir = state ?? (NSTemporaryDirectory() + "/winnow-search-\(getpid())")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { if state == nil { for s in ["", "-wal", "-shm"] { unlink(ArchiveIndex.file(in: dir) + s) }; rmdir(dir) } }
+        var corpus = GeneratedCorpus()
+        let index = try ArchiveIndex(stateDirectory: dir)
+        let existing = try index.articleCount()
+        if existing < count {
+            for _ in 0..<existing { _ = corpus.random() }  // not the same articles again
+            // Filling is set-up, not what is measured: no fsync per batch and a larger page
+            // cache (FTS5 merges its segments faster), both for this connection only.
+            try index.database.execute("PRAGMA synchronous=OFF; PRAGMA cache_size=-262144")
+            let start = monotonicSeconds()
+            var done = existing
+            while done < count {
+                let batch = min(10_000, count - done)
+                try index.transaction {
+                    for i in done..<(done + batch) {
+                        try index.insert(corpus.article(i, meanWords: words), path: "bench/\(i).md")
+                    }
+                }
+                done += batch
+                if isatty(2) == 1 { FileHandle.standardError.write(Data("\rindexed \(done)/\(count)".utf8)) }
+            }
+            try index.markSearchFilled()
+            if isatty(2) == 1 { FileHandle.standardError.write(Data("\n".utf8)) }
+            let seconds = monotonicSeconds() - start
+            print(String(format: "indexed %d articles (row + search text; synchronous=off, 256 MB cache) in %.1f s: %.0f articles/s", count - existing, seconds,
+                         Double(count - existing) / seconds))
+        }
+        let articles = try index.articleCount()
+        let ftsBytes = try index.searchBytes()
+        var fileBytes = stat()
+        stat(ArchiveIndex.file(in: dir), &fileBytes)
+        print(String(format: "articles: %d of ~%d words; search table %.1f MB = %d bytes per article; index file %.1f MB",
+                     articles, words, Double(ftsBytes) / 1e6, ftsBytes / max(1, articles), Double(fileBytes.st_size) / 1e6))
+
+        // Two-word queries: draws from the Zipf distribution above rank 100 (content words).
+        var queryCorpus = GeneratedCorpus(seed: 0x9e11)
+        func contentWord() -> String {
+            while true {
+                let r = queryCorpus.rank()
+                if r >= 100 { return queryCorpus.vocabulary[r] }
+            }
+        }
+        let texts = (0..<queries).map { _ in contentWord() + " " + contentWord() }
+        var query = SearchQuery(text: "")
+        query.limit = limit
+        // Warm the page cache as a running system would be (not timed).
+        for text in texts.prefix(50) { query.text = text; _ = try index.search(query) }
+        var latencies: [Double] = []
+        var hits = 0, empty = 0
+        for text in texts {
+            query.text = text
+            let start = monotonicSeconds()
+            let found = try index.search(query)
+            latencies.append((monotonicSeconds() - start) * 1000)
+            hits += found.count
+            if found.isEmpty { empty += 1 }
+        }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        // The same queries ranked only (no rows, no snippets): where the time goes.
+        var rankOnly: [Double] = []
+        query.details = false
+        for text in texts {
+            query.text = text
+            let start = monotonicSeconds()
+            _ = try index.search(query)
+            rankOnly.append((monotonicSeconds() - start) * 1000)
+        }
+        rankOnly.sort()
+        let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first ?? "?"
+        print(String(format: "search, %d two-word queries, limit %d: p50 %.2f ms, p95 %.2f ms, p99 %.2f ms, max %.2f ms; "
+                     + "%.1f hits per query, %d with none", queries, limit, percentile(0.5), percentile(0.95), percentile(0.99),
+                     latencies.last ?? 0, Double(hits) / Double(max(1, queries)), empty))
+        print(String(format: "  of which ranking (bm25 over every match): p50 %.2f ms, p95 %.2f ms; load average at the end %@",
+                     rankOnly[rankOnly.count / 2], rankOnly[min(rankOnly.count - 1, Int(Double(rankOnly.count) * 0.95))], String(load)))
+    }
+}
+
+struct StoreBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Store throughput with and without the search index (the cost of search on the store path).",
+        discussion: """
+            Stores N generated articles as the ingestor does, each on its own: the article file \
+            (temp + fsync + rename) and its index row in one commit, with the search text (FTS on) or \
+            without (FTS off); then the same without files, in one transaction (the index's own cost). \
+            Rounds alternate on and off in fresh folders; the best of --rounds is kept for each.
+            """)
+
+    @Option(help: "Articles per round.") var count = 2000
+    @Option(help: "Mean body words per article.") var words = 400
+    @Option(help: "Rounds of each mode.") var rounds = 3
+    @Option(help: "Parent folder for the temporary archives (default: the system temporary folder).") var folder: String?
+
+    func run() throws {
+        var corpus = GeneratedCorpus()
+        let articles = (0..<count).map { corpus.article($0, meanWords: words) }
+        var best: [Bool: (store: Double, index: Double)] = [:]
+        for round in 0..<rounds {
+            for fts in [true, false] {
+                let dir = (folder ?? NSTemporaryDirectory()) + "/winnow-store-\(getpid())-\(round)-\(fts)"
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                let store = ArchiveStore(root: dir + "/archive")
+                let index = try ArchiveIndex(stateDirectory: dir + "/state")
+                index.indexesText = fts
+                var start = monotonicSeconds()
+                for article in articles { try index.insert(article, path: try store.write(article)) }
+                let storeRate = Double(count) / (monotonicSeconds() - start)
+                let bare = try ArchiveIndex(stateDirectory: dir + "/state-bare")
+                bare.indexesText = fts
+                start = monotonicSeconds()
+                try bare.transaction { for (i, article) in articles.enumerated() { try bare.insert(article, path: "bench/\(i).md") } }
+                let indexRate = Double(count) / (monotonicSeconds() - start)
+                let previous = best[fts] ?? (0, 0)
+                best[fts] = (max(previous.store, storeRate), max(previous.index, indexRate))
+            }
+        }
+        let on = best[true]!, off = best[false]!
+        print(String(format: "store path (file + fsync + one commit per article), %d articles of ~%d words, best of %d:", count, words, rounds))
+        print(String(format: "  FTS on  %.0f articles/s", on.store))
+        print(String(format: "  FTS off %.0f articles/s", off.store))
+        print(String(format: "  with FTS: %.1f %% of the throughput without", on.store / off.store * 100))
+        print(String(format: "index only (rows in one transaction, no files): FTS on %.0f/s, off %.0f/s (%.1f %%)",
+                     on.index, off.index, on.index / off.index * 100))
+    }
+}
