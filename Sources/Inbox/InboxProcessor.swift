@@ -142,10 +142,9 @@ public final class InboxProcessor {
         if entry.isSymlink {
             return .done(try fail(entry: entry, reason: "symbolic links are not followed"))
         }
-        guard let kind = InputKind(fileName: entry.relativePath) else {
-            let ext = (entry.relativePath as NSString).pathExtension
-            let reason = "unsupported file type" + (ext.isEmpty ? " (no extension)" : " '.\(ext)'") + "; expected .html, .htm or .txt"
-            return .done(try fail(entry: entry, reason: reason))
+        let kind: InputKind
+        do { kind = try InputKind.of(fileName: entry.relativePath) } catch {
+            return .done(try fail(entry: entry, reason: error.message))
         }
         do {
             return .input(IngestInput(bytes: try FileOps.read(path, limit: ingestor.config.inbox.maxFileBytes), kind: kind,

@@ -27,6 +27,37 @@ import WinnowTestSupport
         }
     }
 
+    @Test func oneVerdictForAnInputInEveryCommand() throws {
+        let ws = TestWorkspace()
+        let pdf = ws.directory.write("in/report.pdf", "%PDF-1.4 not a page")
+        let verdict = "unsupported file type '.pdf'"
+        let extract = try WinnowBinary.run(["extract", "--json", pdf])
+        #expect(extract.stdout.contains(verdict), "\(extract.stdout)")
+        let similar = try WinnowBinary.run(["similar", "--config", ws.configPath, pdf])
+        #expect(similar.stderr.contains(verdict))
+        let ingest = try WinnowBinary.run(["ingest", "--config", ws.configPath, pdf])
+        #expect(ingest.stdout.contains(verdict))
+        try FileManager.default.createDirectory(atPath: ws.inbox, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: pdf, toPath: ws.inbox + "/report.pdf")
+        #expect(try WinnowBinary.run(["once", "--config", ws.configPath]).status == 0)
+        #expect(try String(contentsOfFile: ws.inbox + "/failed/report.pdf.error.txt", encoding: .utf8).contains(verdict))
+    }
+
+    @Test func ingestWalksFoldersAndRefusesMissingPaths() throws {
+        let ws = TestWorkspace()
+        let folder = ws.directory.path + "/batch"
+        try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: seeds[0], toPath: folder + "/a.txt")
+        try FileManager.default.copyItem(atPath: seeds[1], toPath: folder + "/sub/b.txt")
+        let out = try WinnowBinary.run(["ingest", "--config", ws.configPath, folder])
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.lines.map { json($0)["status"] as? String } == ["stored", "stored"])
+        let missing = try WinnowBinary.run(["ingest", "--config", ws.configPath, "/nonexistent.txt"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("/nonexistent.txt"))
+        #expect(try WinnowBinary.run(["status", "--config", ws.configPath]).stdout.contains("0 failed"))
+    }
+
     @Test func everyConfigProblemIsReportedSortedByLine() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("bad.toml", """

@@ -6,6 +6,14 @@ public enum InputKind: Sendable {
     case html
     case text
 
+    /// The one classifier every command and the inbox use: the kind for a file name, or
+    /// an error saying why Winnow does not take it.
+    public static func of(fileName: String) throws(InputError) -> InputKind {
+        if let kind = InputKind(fileName: fileName) { return kind }
+        let ext = (fileName as NSString).pathExtension
+        throw InputError("unsupported file type" + (ext.isEmpty ? " (no extension)" : " '.\(ext)'") + "; expected .html, .htm or .txt")
+    }
+
     /// The kind for a file name, or nil when Winnow does not take such files.
     public init?(fileName: String) {
         switch (fileName as NSString).pathExtension.lowercased() {

@@ -21,7 +21,7 @@ struct ExtractCommand: ParsableCommand {
                                discussion: "Use it for large batches: thousands of file arguments parse slowly."))
     var filesFrom: String?
 
-    @Argument(help: "Files to clean (.html, .htm, .txt; other names are read as HTML).")
+    @Argument(help: "Files to clean (.html, .htm, .txt; other names are refused, as everywhere).")
     var arguments: [String] = []
 
     func validate() throws {
@@ -43,10 +43,10 @@ struct ExtractCommand: ParsableCommand {
         var failures = 0
         for (n, file) in files.enumerated() {
             progress.update(n + 1)
-            let kind = InputKind(fileName: file) ?? .html
             let started = DispatchTime.now()
             let document: ExtractedDocument
             do {
+                let kind = try InputKind.of(fileName: file)
                 let bytes = try FileOps.read(file, limit: maxBytes)
                 document = try Extractor.extract(bytes, kind: kind, maxBytes: maxBytes)
             } catch {

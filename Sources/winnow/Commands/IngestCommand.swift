@@ -85,8 +85,9 @@ struct IngestCommand: ParsableCommand {
                 result.error = reason
                 return result
             }
-            guard let kind = InputKind(fileName: file) else {
-                results[i] = try failure("unsupported file type; expected .html, .htm or .txt")
+            let kind: InputKind
+            do { kind = try InputKind.of(fileName: file) } catch {
+                results[i] = try failure(error.message)
                 continue
             }
             do {

@@ -30,8 +30,9 @@ struct SimilarCommand: ParsableCommand {
 
     func run() throws {
         let (config, logger) = try options.load(quiet: true)
-        guard let kind = InputKind(fileName: file) else {
-            printError("winnow: \(file): unsupported file type; expected .html, .htm or .txt")
+        let kind: InputKind
+        do { kind = try InputKind.of(fileName: file) } catch {
+            printError("winnow: \(file): \(error.message)")
             throw ExitCode(1)
         }
         let bytes: [UInt8]
