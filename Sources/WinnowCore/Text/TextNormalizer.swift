@@ -16,8 +16,7 @@ public enum TextNormalizer {
     /// (no marks, no combining class, no Hangul jamo). Nil when some scalar needs the full
     /// pass. Foundation's normaliser is most of the pipeline's serial cost otherwise.
     static func normalizeStable(_ text: String) -> String? {
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
+        var out = WordJoiner()
         for scalar in text.unicodeScalars {
             let v = scalar.value
             let keep: Bool
@@ -43,37 +42,24 @@ public enum TextNormalizer {
                 if (0x1100...0x11FF).contains(v) || (0xA960...0xA97F).contains(v) || (0xD7B0...0xD7FF).contains(v) { return nil }
                 keep = p.isAlphabetic || p.numericType != nil
             }
-            if keep {
-                if pendingSpace && !out.isEmpty { out.append(" ") }
-                pendingSpace = false
-                out.append(emitted)
-            } else {
-                pendingSpace = true
-            }
+            if keep { out.keep(emitted) } else { out.separate() }
         }
-        return String(out)
+        return out.string
     }
 
     /// The reference fold: Foundation's NFKC, lower-casing, then letters, numbers and
     /// nonspacing marks kept.
     static func normalizeFoundation(_ text: String) -> String {
         let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
+        var out = WordJoiner()
         for scalar in folded.unicodeScalars {
             // ASCII scalars (most of any Latin-script text) without a property lookup.
             let v = scalar.value
             let keep = v < 0x80 ? (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A)
                 : { let p = scalar.properties; return p.isAlphabetic || p.numericType != nil || p.generalCategory == .nonspacingMark }()
-            if keep {
-                if pendingSpace && !out.isEmpty { out.append(" ") }
-                pendingSpace = false
-                out.append(scalar)
-            } else {
-                pendingSpace = true
-            }
+            if keep { out.keep(scalar) } else { out.separate() }
         }
-        return String(out)
+        return out.string
     }
 
     /// `normalize` of ASCII text, byte by byte (NFKC leaves ASCII as it is; Foundation's
@@ -99,4 +85,21 @@ public enum TextNormalizer {
     public static func words(_ text: String) -> [Substring] {
         normalize(text).split(separator: " ")
     }
+}
+
+/// Kept scalars joined into words separated by single spaces: anything not kept between two
+/// kept scalars becomes one space.
+struct WordJoiner {
+    private var out = String.UnicodeScalarView()
+    private var pendingSpace = false
+
+    mutating func keep(_ scalar: Unicode.Scalar) {
+        if pendingSpace && !out.isEmpty { out.append(" ") }
+        pendingSpace = false
+        out.append(scalar)
+    }
+
+    mutating func separate() { pendingSpace = true }
+
+    var string: String { String(out) }
 }
