@@ -58,6 +58,26 @@ import WinnowTestSupport
         #expect(try WinnowBinary.run(["status", "--config", ws.configPath]).stdout.contains("0 failed"))
     }
 
+    @Test func aURLIsFetchedByExtractAndIngest() throws {
+        let routes = Routes()
+        let server = try LoopbackHTTPServer(handler: routes.handler)
+        defer { server.stop() }
+        let body = GeneratedText.article(seed: 3, paragraphs: 4).map { "<p>\($0)</p>" }.joined()
+        routes.serve("/story.html", "<html><head><title>Talks resume next week</title></head><body><article><h1>Talks resume next week</h1>\(body)</article></body></html>",
+                     type: "text/html; charset=utf-8")
+        let url = server.baseURL + "/story.html"
+        let extract = try WinnowBinary.run(["extract", "--json", url])
+        #expect(extract.status == 0, "\(extract.stdout)")
+        #expect(json(extract.lines.first ?? "")["title"] as? String == "Talks resume next week")
+        let ws = TestWorkspace()
+        let ingest = try WinnowBinary.run(["ingest", "--config", ws.configPath, url, server.baseURL + "/missing.html"])
+        #expect(ingest.status == 0, "\(ingest.stderr)")
+        #expect(ingest.lines.map { json($0)["status"] as? String } == ["stored", "failed"])
+        #expect((json(ingest.lines.last ?? "")["error"] as? String)?.contains("404") == true)
+        let stored = try String(contentsOfFile: ws.archive + "/" + ws.directory.files(under: "archive").filter { $0.hasSuffix(".md") }[0], encoding: .utf8)
+        #expect(stored.contains("url: \"\(url)\""))
+    }
+
     @Test func everyConfigProblemIsReportedSortedByLine() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("bad.toml", """

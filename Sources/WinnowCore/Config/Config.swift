@@ -30,6 +30,8 @@ public struct Config: Sendable, Equatable {
         public var hostDelayMilliseconds: Int = 500
         public var maxRedirects: Int = 5
         public var proxy: String? = nil
+        /// The defaults (`winnow extract URL`, which reads no config).
+        public init() {}
     }
     public struct Schedule: Sendable, Equatable {
         public var intervalMinutes: Int = 30

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Extract
 import Foundation
+import Pipeline
 import WinnowCore
 
 struct ExtractCommand: ParsableCommand {
@@ -46,9 +47,11 @@ struct ExtractCommand: ParsableCommand {
             let started = DispatchTime.now()
             let document: ExtractedDocument
             do {
-                let kind = try InputKind.of(fileName: file)
-                let bytes = try FileOps.read(file, limit: maxBytes)
-                document = try Extractor.extract(bytes, kind: kind, maxBytes: maxBytes)
+                // A URL is fetched with the feed fetcher's limits; a file is classified as everywhere.
+                let input = WebInput.isURL(file)
+                    ? try WebInput.fetch(file, settings: Config.Fetch()).get()
+                    : IngestInput(bytes: try FileOps.read(file, limit: maxBytes), kind: try InputKind.of(fileName: file), origin: file)
+                document = try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset, maxBytes: maxBytes)
             } catch {
                 failures += 1
                 if json {

@@ -17,7 +17,7 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
-    @Argument(help: "Files to ingest (.html, .htm, .txt).")
+    @Argument(help: "Files or folders to ingest (.html, .htm, .txt), or http(s) URLs of pages to fetch.")
     var files: [String]
 
     func run() throws {
@@ -25,6 +25,7 @@ struct IngestCommand: ParsableCommand {
         // A path that does not exist is a mistake on the command line, not a failed article.
         var inputs: [String] = []
         for file in files {
+            if WebInput.isURL(file) { inputs.append(file); continue }
             var st = stat()
             guard lstat(file, &st) == 0 else {
                 printError("winnow: \(file): \(String(cString: strerror(errno)))")
@@ -75,9 +76,21 @@ struct IngestCommand: ParsableCommand {
     /// One batch: refusals recorded at once, the readable inputs through the pipeline
     /// together; results in the files' order.
     private func ingest(_ files: [String], ingestor: Ingestor, maxBytes: Int) throws -> [IngestResult] {
+        let fetchSettings = ingestor.config.fetch
         var results = [IngestResult?](repeating: nil, count: files.count)
         var inputs: [(Int, IngestInput)] = []
         for (i, file) in files.enumerated() {
+            if WebInput.isURL(file) {
+                switch WebInput.fetch(file, settings: fetchSettings) {
+                case .success(let input): inputs.append((i, input))
+                case .failure(let error):
+                    try ingestor.recordFailure(origin: file, url: file, reason: error.message)
+                    var result = IngestResult(status: .failed, origin: file)
+                    result.error = error.message
+                    results[i] = result
+                }
+                continue
+            }
             let origin = URL(fileURLWithPath: file).standardizedFileURL.path
             func failure(_ reason: String) throws -> IngestResult {
                 try ingestor.recordFailure(origin: origin, reason: reason)
