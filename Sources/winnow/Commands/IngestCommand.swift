@@ -17,6 +17,9 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var options: GlobalOptions
 
+    @Flag(help: "One JSON line per input (the default when standard output is not a terminal).")
+    var json = false
+
     @Argument(help: "Files or folders to ingest (.html, .htm, .txt), or http(s) URLs of pages to fetch.")
     var files: [String]
 
@@ -55,9 +58,22 @@ struct IngestCommand: ParsableCommand {
                 throw ExitCode(1)
             }
             // Unbuffered: a caller sees each batch's lines as soon as it is committed.
-            for (file, result) in zip(chunk, results) { LogSink.standardOutput.write(result.jsonLine(file: file) + "\n") }
+            for (file, result) in zip(chunk, results) {
+                LogSink.standardOutput.write((json || isatty(1) == 0 ? result.jsonLine(file: file) : Self.humanLine(result, file: file)) + "\n")
+            }
         }
         OutboundFeedKeeper(ingestor: ingestor, logger: logger).update()
+    }
+
+    /// One line a person reads: the verdict, then what it points at.
+    static func humanLine(_ result: IngestResult, file: String) -> String {
+        let verdict = result.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+        switch result.status {
+        case .stored: return verdict + (result.path ?? "") + "  " + (result.title ?? "") + "  (" + file + ")"
+        case .duplicate:
+            return verdict + "of " + (result.duplicateOf ?? "?") + String(format: " (Jaccard %.3f)", result.similarity ?? 0) + "  " + file
+        case .failed: return verdict + file + ": " + (result.error ?? "")
+        }
     }
 
     /// Every file under a folder, sorted, skipping the names the inbox ignores.
