@@ -12,7 +12,8 @@ enum BlockOpeners {
 
     /// Fragments of openers after which nothing is article text any more.
     static let toEndMarkers = ["comment", "reply", "conversation", "responses", "discussion", "kommentar", "comentario",
-                               "contact", "###"]
+                               "contact", "###",
+                               "коммента", "تعليقات", "תגובות", "コメント", "评论", "댓글"]
 
     /// The opener kind of `line`, or nil when it does not open a block.
     static func match(_ line: LineFeatures) -> Kind? {
@@ -31,8 +32,8 @@ enum BlockOpeners {
     /// separator or space, then a few words.
     private static func isShortTail(_ tail: Substring, opener: String) -> Bool {
         guard let first = tail.first else { return true }
-        guard first == " " || ":-–—|»>(".contains(first) else { return false }
-        let words = tail.split(whereSeparator: { $0 == " " || ":-–—|»>(),".contains($0) })
+        guard first == " " || ":-–—|»>(：".contains(first) else { return false }
+        let words = tail.split(whereSeparator: { $0 == " " || ":-–—|»>(),：".contains($0) })
         // "Tags: …" lists may be longer; other openers take a name of a few words at most.
         return words.count <= (opener == "tags" ? 12 : 4)
     }
@@ -42,8 +43,8 @@ enum BlockOpeners {
         // "###" ends a press release.
         if lower.count >= 3, lower.allSatisfy({ $0 == "#" || $0 == " " }) { return "###" }
         var key = Substring(lower)
-        while let c = key.first, c.isNumber || c == " " || "•·-–—»>|*#".contains(c) { key = key.dropFirst() }
-        while let c = key.last, c == " " || ":.…»>|-–—!".contains(c) { key = key.dropLast() }
+        while let c = key.first, c.isNumber || c == " " || "•·-–—»>|*#【《■▶".contains(c) { key = key.dropFirst() }
+        while let c = key.last, c == " " || ":.…»>|-–—!：】》".contains(c) { key = key.dropLast() }
         return String(key)
     }
 }
