@@ -6,6 +6,8 @@ import WinnowCore
 /// Expectations for the clippings in Fixtures/text (same shape as seeds/expected.json).
 struct TextFixtureExpectations: Decodable {
     struct Document: Decodable {
+        /// Language of a clipping whose `with` lines are its whole body (scored for F1).
+        var script: String?
         var title: String?
         var published: String?
         var author: String?
