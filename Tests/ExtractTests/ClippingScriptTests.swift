@@ -62,6 +62,11 @@ import Testing
         let arabic = LineFeatures("وقال رئيس البلدية إن المكتبة ستكون مفتوحة للجميع طوال أيام الأسبوع؟")
         #expect(arabic.endsSentence && arabic.isSentence && !arabic.isAllCaps)
         #expect(LineFeatures("「見分けられない」と回答した人は全体の約八割に上ったという！」").endsSentence)
+        // A credit in brackets after the full stop, direction marks after it.
+        #expect(LineFeatures("DeepMind已将其研究结果发表在科学刊物《自然》上。（编译/林靖东）").endsSentence)
+        #expect(LineFeatures("The minister resigned on Friday after weeks of pressure. (Reuters)").endsSentence)
+        #expect(LineFeatures("ويأمل القائمون على المكتبة أن تصبح مركزا ثقافيا.\u{200F}").endsSentence)
+        #expect(!LineFeatures("Results of the vote (preliminary)").endsSentence)
         // A dozen CJK characters are a headline, two are a fragment.
         #expect(LineClassifier.classify(LineFeatures("桜の開花、平年より早く")) == .heading)
         #expect(LineClassifier.classify(LineFeatures("広告")) == .boilerplate)

@@ -37,7 +37,8 @@ struct LineFeatures {
         var end = text[...]
         while let last = end.last, Self.closing.contains(last) { end = end.dropLast() }
         endsWithEllipsis = end.hasSuffix("…") || end.hasSuffix("...")
-        endsSentence = !endsWithEllipsis && (end.last.map { Self.sentenceEnds.contains($0) } ?? false)
+        endsSentence = !endsWithEllipsis && (end.last.map { Self.sentenceEnds.contains($0) } ?? false
+            || Self.endsWithCreditAfterSentence(text[...]))
         isURLOnly = stats.words == 1 && (lowerText.hasPrefix("http://") || lowerText.hasPrefix("https://") || lowerText.hasPrefix("www."))
     }
 
@@ -108,8 +109,25 @@ struct LineFeatures {
         return stats
     }
 
-    private static let closing: Set<Character> = ["\"", "”", "’", "'", "»", ")", "]", "*", " ", "」", "』", "）", "】", "》", "〉", "〕", "］", "＂", "\u{3000}"]
+    private static let closing: Set<Character> = ["\"", "”", "’", "'", "»", ")", "]", "*", " ", "」", "』", "）", "】", "》", "〉", "〕", "］", "＂", "\u{3000}",
+                                                      // Direction marks and embeddings that right-to-left text carries.
+                                                      "\u{200E}", "\u{200F}", "\u{202A}", "\u{202B}", "\u{202C}", "\u{202D}", "\u{202E}",
+                                                      "\u{2066}", "\u{2067}", "\u{2068}", "\u{2069}"]
     private static let sentenceEnds: Set<Character> = [".", "!", "?", "。", "！", "？", "．", "｡", "؟", "۔"]
+
+    /// "…上。（编译/林靖东）", "…した。（共同）", "…said. (Reuters)": a short parenthesis after the
+    /// sentence's end (looks at the last 40 characters only).
+    static func endsWithCreditAfterSentence(_ text: Substring) -> Bool {
+        var end = text
+        while end.last == " " { end = end.dropLast() }
+        guard let last = end.last, last == ")" || last == "）" else { return false }
+        let open: Character = last == ")" ? "(" : "（"
+        let tail = end.suffix(40)
+        guard let start = tail.lastIndex(of: open) else { return false }
+        var before = end[..<start]
+        while let c = before.last, c == " " || closing.contains(c) && c != ")" && c != "）" { before = before.dropLast() }
+        return before.last.map { sentenceEnds.contains($0) } ?? false
+    }
 
     /// Characters of scripts written without spaces between words: kana, Han ideographs,
     /// full-width letters and digits, half-width katakana.
