@@ -96,8 +96,8 @@ public enum BoilerplateVocabulary {
         "filed under", "categories", "category",
         "quelle", "lesen sie auch", "mehr dazu", "foto", "fotos", "bild", "bildquelle", "lire aussi", "à lire aussi",
         "crédit photo", "crédits photo", "source :", "fuente", "leer más", "ver también", "fonte", "leggi anche",
-        "источник", "фото", "читайте также", "المصدر", "صورة", "اقرأ أيضا", "צילום", "מקור", "קראו גם",
-        "写真", "出典", "関連", "来源", "图片", "图", "来源于", "사진", "출처", "관련기사",
+        "источник", "фото", "читайте также", "المصدر", "صورة", "الصورة", "تصوير", "اقرأ أيضا", "اقرأ أيضاً", "צילום", "מקור", "קראו גם",
+        "写真", "出典", "関連", "来源", "图片", "图", "来源于", "사진", "출처", "관련기사", "関連記事", "相关阅读", "相关新闻",
     ]
 
     /// Words that make up share bars ("Facebook Twitter LinkedIn Email").
@@ -106,7 +106,8 @@ public enum BoilerplateVocabulary {
         "pinterest", "reddit", "telegram", "print", "copy", "link", "messenger", "flipboard", "threads", "bluesky",
         "teilen", "partager", "compartir", "drucken", "imprimer",
         "поделиться", "вконтакте", "одноклассники", "телеграм", "شارك", "مشاركة", "שתפו", "שתף", "シェア", "ツイート",
-        "分享", "分享到", "微信", "微博", "공유", "카카오톡", "페이스북", "트위터",
+        "分享", "分享到", "微信", "微博", "공유", "카카오톡", "페이스북", "트위터", "line", "はてなブックマーク", "はてブ", "pocket",
+        "vk", "ok", "qq空间", "qzone",
     ]
 
     /// Agencies and stock libraries named at the end of photo credits ("Name/Getty Images").

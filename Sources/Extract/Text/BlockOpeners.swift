@@ -22,10 +22,22 @@ enum BlockOpeners {
         guard !key.isEmpty else { return nil }
         for opener in BoilerplateVocabulary.blockOpeners {
             if key == opener || (key.hasPrefix(opener) && isShortTail(key.dropFirst(opener.count), opener: opener)) {
+                // "Read also: Other headline" points at one story: a labelled line, not a block.
+                if key != opener, pointerLabels.contains(opener), isPointer(key.dropFirst(opener.count)) { return nil }
                 return toEndMarkers.contains(where: { opener.contains($0) }) ? .toEnd : .teasers
             }
         }
         return nil
+    }
+
+    /// Openers that, followed by a colon and a headline, label a single pointer.
+    static let pointerLabels: Set<String> = Set(BoilerplateVocabulary.lineLabels).subtracting(["tags", "topics", "categories"])
+
+    /// A colon, then a headline of two words or more.
+    private static func isPointer(_ tail: Substring) -> Bool {
+        let rest = tail.drop(while: { $0 == " " })
+        guard let first = rest.first, first == ":" || first == "：" else { return false }
+        return rest.dropFirst().split(separator: " ").count >= 2 || rest.dropFirst().count >= 6
     }
 
     /// A heading such as "Latest from -Top News", "More from Reuters" or "Tags: a, b": a

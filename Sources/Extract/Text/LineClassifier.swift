@@ -50,9 +50,18 @@ enum LineClassifier {
     /// "SOURCE: www.voanews.com", "RELATED: headline", "ALSO READ-Headline", "Photo: Agency".
     static func isLabelled(_ line: LineFeatures) -> Bool {
         guard line.wordCount <= 30, !(line.wordCount >= 10 && line.isSentence && !line.isAllCapsLabel) else { return false }
-        for label in BoilerplateVocabulary.lineLabels where line.lower.hasPrefix(label) {
-            let rest = line.lower.dropFirst(label.count).drop(while: { $0 == " " })
-            guard let first = rest.first, ":-–—|»>：".contains(first) else { continue }
+        // "▶ 관련기사: …", "[사진=연합뉴스]", "【関連記事】…": arrows and brackets before the label.
+        var lower = Substring(line.lower)
+        let arrowed = lower.first.map { "▶►▷■□●○◆◇→".contains($0) } ?? false
+        while let c = lower.first, c == " " || "▶►▷■□●○◆◇→".contains(c) { lower = lower.dropFirst() }
+        let bracketed = lower.first.map { "[【〔［(（<〈《".contains($0) } ?? false
+        if bracketed { lower = lower.dropFirst() }
+        for label in BoilerplateVocabulary.lineLabels where lower.hasPrefix(label) {
+            let rest = lower.dropFirst(label.count).drop(while: { $0 == " " })
+            guard let first = rest.first else { continue }
+            let closes = bracketed && "]】〕］)）>〉》".contains(first)
+            let spaced = arrowed && lower.dropFirst(label.count).first == " "
+            guard closes || spaced || ":-–—|»>：=".contains(first) else { continue }
             // "Source - a sentence" is rare; "Source: X", "RELATED: Y" are pointers.
             return true
         }

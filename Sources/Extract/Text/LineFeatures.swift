@@ -16,6 +16,9 @@ struct LineFeatures {
     let lowercaseRatio: Double
     /// Every letter is uppercase (and there are some).
     let isAllCaps: Bool
+    /// Most letters belong to scripts without case (Han, kana, Hangul, Arabic, Hebrew): case
+    /// tells nothing about the line.
+    let isUncased: Bool
     /// Ends with `.`, `!` or `?`, their full-width and ideographic forms (`。！？．`) or the
     /// Arabic `؟` and `۔` (before closing quotes/brackets), not with an ellipsis.
     let endsSentence: Bool
@@ -34,6 +37,7 @@ struct LineFeatures {
         wordCount = stats.words
         lowercaseRatio = stats.lettered == 0 ? 0 : Double(stats.lowercase) / Double(stats.lettered)
         isAllCaps = stats.letters >= 3 && !stats.anyLowercase
+        isUncased = stats.uncased * 2 > stats.letters
         var end = text[...]
         while let last = end.last, Self.closing.contains(last) { end = end.dropLast() }
         endsWithEllipsis = end.hasSuffix("…") || end.hasSuffix("...")
@@ -44,10 +48,10 @@ struct LineFeatures {
 
     /// Word and letter counts: words separated by spaces; a word is lettered when its first
     /// letter or digit is a letter, lowercase when that letter is.
-    typealias Stats = (words: Int, lettered: Int, lowercase: Int, letters: Int, anyLowercase: Bool)
+    typealias Stats = (words: Int, lettered: Int, lowercase: Int, letters: Int, anyLowercase: Bool, uncased: Int)
 
     private static func unicodeStats(_ text: String) -> Stats {
-        var stats: Stats = (0, 0, 0, 0, false)
+        var stats: Stats = (0, 0, 0, 0, false, 0)
         var inWord = false, decided = false
         var dense = 0
         for c in text {
@@ -78,7 +82,11 @@ struct LineFeatures {
         stats.lowercase += denseWords
         for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
             stats.letters += 1
-            if !scalar.properties.changesWhenLowercased { stats.anyLowercase = true }
+            let properties = scalar.properties
+            if !properties.changesWhenLowercased {
+                stats.anyLowercase = true
+                if !properties.changesWhenUppercased { stats.uncased += 1 }
+            }
         }
         return stats
     }
@@ -86,7 +94,7 @@ struct LineFeatures {
     /// `unicodeStats` of ASCII text on bytes (ASCII letters are the only alphabetic
     /// characters there, digits the only numeric ones).
     private static func asciiStats(_ text: String) -> Stats {
-        var stats: Stats = (0, 0, 0, 0, false)
+        var stats: Stats = (0, 0, 0, 0, false, 0)
         var inWord = false, decided = false
         for b in text.utf8 {
             if b == 0x20 { inWord = false; continue }

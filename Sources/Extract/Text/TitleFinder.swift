@@ -89,6 +89,8 @@ enum TitleFinder {
         let (head, deck) = (features[p], features[c])
         guard deck.lowercaseRatio > 0.5, !head.isAllCaps, !isMenu(head.text), !head.text.hasSuffix("!") else { return false }
         if head.lowercaseRatio <= 0.4, head.wordCount >= 4 { return true }
+        // Scripts without case: a headline of some length, then a line at least as long.
+        if head.isUncased, deck.isUncased, head.wordCount >= 5, deck.wordCount >= head.wordCount { return true }
         return head.wordCount >= 6 && deck.wordCount >= 12 && deck.wordCount > head.wordCount + 2
     }
 
