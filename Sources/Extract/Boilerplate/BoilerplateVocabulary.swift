@@ -107,7 +107,7 @@ public enum BoilerplateVocabulary {
         "teilen", "partager", "compartir", "drucken", "imprimer",
         "поделиться", "вконтакте", "одноклассники", "телеграм", "شارك", "مشاركة", "שתפו", "שתף", "シェア", "ツイート",
         "分享", "分享到", "微信", "微博", "공유", "카카오톡", "페이스북", "트위터", "line", "はてなブックマーク", "はてブ", "pocket",
-        "vk", "ok", "qq空间", "qzone",
+        "vk", "ok", "qq空间", "qzone", "打印", "印刷", "인쇄", "печать",
     ]
 
     /// Agencies and stock libraries named at the end of photo credits ("Name/Getty Images").

@@ -7,7 +7,9 @@ enum TitleFinder {
     static func find(features: [LineFeatures], kinds: [LineKind], bodyStart: Int) -> (index: Int, title: String)? {
         let header = 0..<bodyStart
         // Navigation bars ("Home | World | Politics") are never the headline.
-        var candidates = header.filter { kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) && !isNavigationBar(features[$0].text) }
+        var candidates = header.filter {
+            kinds[$0] == .heading && (3...30).contains(features[$0].wordCount) && !isNavigationBar(features[$0].text) && !isCharacterList(features[$0].text)
+        }
         // Teaser lists in the header ("Trending Now" + headlines): the headline comes after them.
         if let lastOpener = header.last(where: { if case .opener = kinds[$0] { true } else { false } }),
            candidates.contains(where: { $0 > lastOpener }) {
@@ -92,6 +94,18 @@ enum TitleFinder {
         // Scripts without case: a headline of some length, then a line at least as long.
         if head.isUncased, deck.isUncased, head.wordCount >= 5, deck.wordCount >= head.wordCount { return true }
         return head.wordCount >= 6 && deck.wordCount >= 12 && deck.wordCount > head.wordCount + 2
+    }
+
+    /// Three or more lone non-Latin letters between spaces ("【字号 大 中 小】", "가 가 가"): a
+    /// widget's buttons, not a headline.
+    static func isCharacterList(_ text: String) -> Bool {
+        guard text.utf8.count <= 300 else { return false }
+        var lone = 0
+        for word in text.split(separator: " ") {
+            let letters = word.filter { $0.isLetter }
+            if letters.count == 1, let c = letters.first, !c.isASCII { lone += 1 }
+        }
+        return lone >= 3
     }
 
     /// Three or more items between separators: "Home | World | Politics", "Home > News > World".
