@@ -132,13 +132,25 @@ enum LineClassifier {
         if isRelativeTime(line) { return true }
         if line.wordCount <= 12, ideographicDate(line.text) != nil { return true }
         // DateParser takes nothing of 400 bytes or more: no need to scan such a line for digits.
-        guard line.text.utf8.count < 400, line.text.contains(where: \.isNumber), DateParser.parse(line.text) != nil else { return false }
+        guard line.text.utf8.count < 400, line.text.contains(where: \.isNumber), DateParser.parse(westernDigits(line.text)) != nil else { return false }
         let words = line.lower.split(whereSeparator: { !$0.isLetter })
         let other = words.filter { word in
             let w = String(word)
             return !dateWords.contains(w) && DateParser.monthNames[w] == nil && !(w.count <= 4 && DateParser.monthNames[String(w.prefix(3))] != nil)
         }
         return other.count <= 4
+    }
+
+    /// `text` with Arabic-Indic, Persian and full-width digits as ASCII ones (the date parser reads ASCII digits).
+    static func westernDigits(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { (0x660...0x669).contains($0.value) || (0x6F0...0x6F9).contains($0.value) || (0xFF10...0xFF19).contains($0.value) }) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            let base: UInt32? = (0x660...0x669).contains(v) ? 0x660 : (0x6F0...0x6F9).contains(v) ? 0x6F0 : (0xFF10...0xFF19).contains(v) ? 0xFF10 : nil
+            out.append(base.map { Unicode.Scalar(0x30 + v - $0)! } ?? scalar)
+        }
+        return String(out)
     }
 
     /// "2024年3月9日", "2024년 3월 9일" (year, month and day marked by their ideographs),
