@@ -6,6 +6,8 @@ import WinnowCore
 /// Expectations for the clippings in Fixtures/text (same shape as seeds/expected.json).
 struct TextFixtureExpectations: Decodable {
     struct Document: Decodable {
+        /// Language of a clipping whose `with` lines are its whole body (scored for F1).
+        var script: String?
         var title: String?
         var published: String?
         var author: String?
@@ -118,6 +120,12 @@ func foldWhitespace(_ s: String) -> String { s.split(whereSeparator: \.isWhitesp
         ("12.03.2024, 14:30 Uhr", "2024-03-12T14:30:00Z"),
         ("Publié le 5 mars 2024 à 10h15, mis à jour à 12h40", "2024-03-05T00:00:00Z"),
         ("Wed 22 May 2024 18.21 BST", "2024-05-22T17:21:00Z"),
+        ("9 марта 2024, 10:30", "2024-03-09T10:30:00Z"),
+        ("9 مارس 2024", "2024-03-09T00:00:00Z"),
+        ("السبت ٩ مارس ٢٠٢٤", "2024-03-09T00:00:00Z"),
+        ("9 במרץ 2024", "2024-03-09T00:00:00Z"),
+        ("2024年3月9日 14:05", "2024-03-09T00:00:00Z"),
+        ("2024년 3월 9일 오전 10:30", "2024-03-09T00:00:00Z"),
     ])
     func headerDateBecomesPublished(_ line: String, _ expected: String) {
         for text in ["Site Name Here\n\(line)\n\nNight trains return to the north\n\n" + Self.body,

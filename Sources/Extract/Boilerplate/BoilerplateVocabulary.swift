@@ -13,6 +13,13 @@ public enum BoilerplateVocabulary {
         "responses", "discussion", "kommentare", "commentaires", "comentarios", "lesen sie auch", "ähnliche artikel",
         "les plus lus", "à voir aussi", "more news", "latest news", "latest stories", "see also", "media contact",
         "press contact", "contacts", "###",
+        // Russian, Arabic, Hebrew, Japanese, Chinese, Korean.
+        "читайте также", "читайте также:", "по теме", "похожие новости", "самое читаемое", "комментарии",
+        "اقرأ أيضا", "اقرأ أيضاً", "اقرأ ايضا", "مواضيع ذات صلة", "أخبار ذات صلة", "الأكثر قراءة", "التعليقات",
+        "כתבות נוספות", "קראו עוד", "קראו גם", "עוד באתר", "הכי נקראים", "תגובות",
+        "関連記事", "関連ニュース", "おすすめ記事", "あわせて読みたい", "アクセスランキング", "コメント",
+        "相关阅读", "相关新闻", "相关文章", "延伸阅读", "推荐阅读", "热门文章", "评论", "相關新聞", "延伸閱讀",
+        "관련기사", "관련 기사", "많이 본 기사", "추천 기사", "댓글",
     ]
 
     /// Substrings of short lines that are boilerplate (sponsor, ad, subscribe, comment,
@@ -31,6 +38,28 @@ public enum BoilerplateVocabulary {
         "alle rechte vorbehalten", "partager", "s'abonner", "inscrivez-vous", "tous droits réservés", "compartir",
         "todos los derechos reservados", "like this:", "loading...", "powered by", "unsubscribe", "view in browser",
         "view this email in your browser", "forward to a friend", "manage preferences", "update your preferences",
+    ]
+
+    /// Share, subscribe and read-more buttons of other scripts: found anywhere in a line of
+    /// eight words or fewer (scripts written without spaces have no word boundaries to wait for).
+    public static let scriptLinePhrases: [String] = [
+        "поделиться", "поделитесь", "подписывайтесь", "подписаться", "تابعونا", "שתפו", "הירשמו", "לחצו כאן",
+        "シェアする", "をシェア", "ツイート", "続きを読む", "スポンサーリンク", "分享到", "分享至", "扫一扫", "点击查看",
+        "공유하기", "구독하기", "기사 공유",
+    ]
+
+    /// Copyright and reprint notices of those scripts: found anywhere in a line of up to 40
+    /// words, even one that reads like a sentence.
+    public static let scriptSentencePhrases: [String] = [
+        "все права защищены", "при использовании материалов", "جميع الحقوق محفوظة", "כל הזכויות שמורות",
+        "無断転載", "無断複製", "版权所有", "版權所有", "不得转载", "不得轉載", "责任编辑", "責任編輯",
+        "무단 전재", "무단전재", "재배포 금지",
+    ]
+
+    /// A line that is only one of these (punctuation aside) is an ad slot, never a headline.
+    public static let adLabels: Set<String> = [
+        "advertisement", "advertising", "ad", "sponsored", "anzeige", "werbung", "publicité", "publicidad", "pubblicità",
+        "реклама", "إعلان", "اعلان", "פרסומת", "広告", "スポンサーリンク", "广告", "廣告", "광고",
     ]
 
     /// Boilerplate that comes as whole sentences (comment forms, mail footers, copyright and
@@ -54,6 +83,8 @@ public enum BoilerplateVocabulary {
         "abonnieren", "service client", "tous droits réservés", "reproduction interdite", "abonnez", "atención al cliente",
         "todos los derechos reservados", "suscríbete", "servizio clienti", "riproduzione riservata", "iscriviti",
         "wszelkie prawa zastrzeżone", "obsługa klienta",
+        "все права защищены", "جميع الحقوق محفوظة", "כל הזכויות שמורות", "無断転載", "版权所有", "版權所有",
+        "무단 전재",
     ]
 
     /// Labels that open a one-line pointer or credit ("SOURCE: www.example.com", "RELATED: Other headline",
@@ -65,6 +96,8 @@ public enum BoilerplateVocabulary {
         "filed under", "categories", "category",
         "quelle", "lesen sie auch", "mehr dazu", "foto", "fotos", "bild", "bildquelle", "lire aussi", "à lire aussi",
         "crédit photo", "crédits photo", "source :", "fuente", "leer más", "ver también", "fonte", "leggi anche",
+        "источник", "фото", "читайте также", "المصدر", "صورة", "الصورة", "تصوير", "اقرأ أيضا", "اقرأ أيضاً", "צילום", "מקור", "קראו גם",
+        "写真", "出典", "関連", "来源", "图片", "图", "来源于", "사진", "출처", "관련기사", "関連記事", "相关阅读", "相关新闻",
     ]
 
     /// Words that make up share bars ("Facebook Twitter LinkedIn Email").
@@ -72,6 +105,9 @@ public enum BoilerplateVocabulary {
         "share", "shares", "tweet", "facebook", "twitter", "x", "linkedin", "email", "e-mail", "mail", "whatsapp",
         "pinterest", "reddit", "telegram", "print", "copy", "link", "messenger", "flipboard", "threads", "bluesky",
         "teilen", "partager", "compartir", "drucken", "imprimer",
+        "поделиться", "вконтакте", "одноклассники", "телеграм", "شارك", "مشاركة", "שתפו", "שתף", "シェア", "ツイート",
+        "分享", "分享到", "微信", "微博", "공유", "카카오톡", "페이스북", "트위터", "line", "はてなブックマーク", "はてブ", "pocket",
+        "vk", "ok", "qq空间", "qzone", "打印", "印刷", "인쇄", "печать",
     ]
 
     /// Agencies and stock libraries named at the end of photo credits ("Name/Getty Images").

@@ -9,7 +9,8 @@ enum DateFinder {
     static func find(features: [LineFeatures], kinds: [LineKind], bodyStart: Int) -> Date? {
         let end = min(features.count, bodyStart + linesIntoBody)
         for i in 0..<end where kinds[i] == .date || kinds[i] == .byline {
-            if let date = DateParser.parse(features[i].text) { return date }
+            if let date = DateParser.parse(LineClassifier.westernDigits(features[i].text)) { return date }
+            if let day = LineClassifier.ideographicDate(features[i].text), let date = DateParser.parse(day) { return date }
         }
         // A dateline opening the body: "SPRINGFIELD, Ill., Feb. 20, 2024 /PRNewswire/ -- …".
         if bodyStart < features.count, let dateline = dateline(of: features[bodyStart].text) {

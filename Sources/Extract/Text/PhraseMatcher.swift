@@ -19,6 +19,19 @@ struct PhraseMatcher: Sendable {
 
     static let linePhrases = PhraseMatcher(BoilerplateVocabulary.linePhrases)
     static let sentencePhrases = PhraseMatcher(BoilerplateVocabulary.sentencePhrases)
+    static let scriptLinePhrases = PhraseMatcher(BoilerplateVocabulary.scriptLinePhrases)
+    static let scriptSentencePhrases = PhraseMatcher(BoilerplateVocabulary.scriptSentencePhrases)
+
+    /// Whether any phrase occurs anywhere in `bytes` (scripts written without spaces have no
+    /// word boundaries to wait for). Callers bound the length of `bytes`.
+    func occurs(in bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            for i in 0..<b.count {
+                for p in byFirstByte[Int(b[i])] where Self.occurs(phrases[p], in: b, at: i) { return true }
+            }
+            return false
+        }
+    }
 
     /// Whether any phrase occurs in `bytes` (lowercase UTF-8) right after a non-word byte or at the start.
     func matches(_ bytes: [UInt8]) -> Bool {

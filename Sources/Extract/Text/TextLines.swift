@@ -69,7 +69,7 @@ enum TextLines {
             let length = ascii ? min(utf8.count, 101) : min(line.count, 101)
             guard length <= 100 else { tooLong = true; return }
             lines[length] += 1
-            if !(ascii ? utf8.last.map { closers.contains($0) } ?? false : line.last.map { ".!?\"”:;)".contains($0) } ?? false) {
+            if !(ascii ? utf8.last.map { closers.contains($0) } ?? false : line.last.map { ".!?\"”:;)。！？」』）．؟»".contains($0) } ?? false) {
                 open[length] += 1
             }
         }
