@@ -135,6 +135,19 @@ public final class FeedService: @unchecked Sendable {
     private var stopping = false
     private var prepared = false
     private var lastRefresh = Date.distantPast
+
+    // Confined to `ingestQueue`: entries whose pages arrived, waiting to be stored together.
+    private var arrived: [ArrivedEntry] = []
+    private var flushScheduled = false
+
+    /// An entry whose page was fetched (or could not be), waiting for the next batch.
+    private struct ArrivedEntry {
+        var entry: FeedEntryRecord
+        var input: IngestInput?
+        var pageFetched: Bool
+        var pageError: String?
+        var completion: @Sendable (FeedEntryRecord.Status) -> Void
+    }
     private let inFlight = DispatchGroup()
 
     /// `random` returns values in 0..<1 (for jitter); injectable for tests.
@@ -472,10 +485,21 @@ public final class FeedService: @unchecked Sendable {
         let fallbackParagraphs = entry.content.map { $0.components(separatedBy: "\n\n") } ?? []
         let fallback = ExtractedDocument(title: entry.title, published: entry.published, author: entry.author, url: entry.link,
                                          paragraphs: fallbackParagraphs)
+        // Pages arrive one by one from libcurl; they are stored in batches (extraction in
+        // parallel, one commit), whatever has arrived when the ingest queue gets to them.
         let ingest: @Sendable (HTTPResponse?, String?) -> Void = { page, pageError in
             self.ingestQueue.async { @Sendable in
-                let status = self.ingestEntry(entry, page: page, pageError: pageError, fallback: fallback, sourceName: sourceName)
-                completion(status)
+                let input: IngestInput? = page == nil && fallback.paragraphs.isEmpty ? nil
+                    : IngestInput(bytes: page?.body ?? [], kind: .html, origin: entry.feedURL, url: entry.link,
+                                  charset: page?.charset, sourceName: sourceName, fallback: fallback)
+                self.arrived.append(ArrivedEntry(entry: entry, input: input, pageFetched: page != nil, pageError: pageError,
+                                                 completion: completion))
+                guard !self.flushScheduled else { return }
+                self.flushScheduled = true
+                self.ingestQueue.async { @Sendable in
+                    self.flushScheduled = false
+                    self.storeArrived()
+                }
             }
         }
         guard let link = entry.link else {
@@ -498,51 +522,76 @@ public final class FeedService: @unchecked Sendable {
         }
     }
 
-    /// On `ingestQueue`.
-    private func ingestEntry(_ entry: FeedEntryRecord, page: HTTPResponse?, pageError: String?, fallback: ExtractedDocument,
-                             sourceName: String?) -> FeedEntryRecord.Status {
+    /// On `ingestQueue`: stores the entries that have arrived, a batch at a time, then
+    /// records each entry's outcome (one transaction per batch).
+    private func storeArrived() {
+        let all = arrived
+        arrived.removeAll()
+        let size = max(1, ingestor.config.pipeline.batchSize)
+        for start in stride(from: 0, to: all.count, by: size) {
+            let chunk = Array(all[start..<min(start + size, all.count)])
+            let statuses = storeBatch(chunk)
+            for (item, status) in zip(chunk, statuses) { item.completion(status) }
+        }
+    }
+
+    private func storeBatch(_ chunk: [ArrivedEntry]) -> [FeedEntryRecord.Status] {
         let index = ingestor.index
-        let attempts = entry.attempts + 1
+        var results = [IngestResult?](repeating: nil, count: chunk.count)
+        var fresh: [Int] = []
         do {
-            if page == nil && fallback.paragraphs.isEmpty {
-                let reason = "page not fetched (\(pageError ?? "unknown")) and the entry has no text"
-                try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .failed, attempts: attempts, articleID: nil,
-                                      lastError: reason, at: clock())
-                logger.warning("entry.failed", metadata: ["feed": "\(entry.feedURL)", "entry": "\(entry.key)", "reason": "\(reason)",
-                                                          "attempts": "\(attempts)"])
-                return .failed
+            for (i, item) in chunk.enumerated() {
+                guard let input = item.input else { continue }
+                if item.pageFetched, let recorded = try ingestor.recordedResult(for: input), recorded.status != .failed {
+                    results[i] = recorded  // finished before an interruption; not stored twice
+                    continue
+                }
+                if let pageError = item.pageError {
+                    logger.info("entry.page_unavailable", metadata: ["url": "\(item.entry.link ?? "")", "reason": "\(pageError)"])
+                }
+                fresh.append(i)
             }
-            let input = IngestInput(bytes: page?.body ?? [], kind: .html, origin: entry.feedURL, url: entry.link,
-                                    charset: page?.charset, sourceName: sourceName, fallback: fallback)
-            var result: IngestResult?
-            if page != nil, let recorded = try ingestor.recordedResult(for: input), recorded.status != .failed {
-                result = recorded  // finished before an interruption; not stored twice
-            }
-            if result == nil {
-                if let pageError { logger.info("entry.page_unavailable", metadata: ["url": "\(entry.link ?? "")", "reason": "\(pageError)"]) }
-                result = try ingestor.ingest(input)
-            }
-            let r = result!
-            switch r.status {
-            case .stored:
-                try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .stored, attempts: attempts, articleID: r.id,
-                                      lastError: nil, at: clock())
-                return .stored
-            case .duplicate:
-                try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .duplicate, attempts: attempts,
-                                      articleID: r.duplicateOf ?? r.id, lastError: nil, at: clock())
-                return .duplicate
-            case .failed:
-                let reason = r.error ?? "failed"
-                try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .failed, attempts: attempts, articleID: nil,
-                                      lastError: reason, at: clock())
-                logger.warning("entry.failed", metadata: ["feed": "\(entry.feedURL)", "entry": "\(entry.key)", "reason": "\(reason)",
-                                                          "attempts": "\(attempts)"])
-                return .failed
+            for (i, result) in zip(fresh, try ingestor.ingest(fresh.map { chunk[$0].input! })) { results[i] = result }
+            return try index.transaction {
+                try zip(chunk, results).map { item, result in try recordOutcome(item, result: result) }
             }
         } catch {
-            logger.error("entry.error", metadata: ["feed": "\(entry.feedURL)", "entry": "\(entry.key)", "reason": "\(error)"])
-            return .pending
+            for item in chunk {
+                logger.error("entry.error", metadata: ["feed": "\(item.entry.feedURL)", "entry": "\(item.entry.key)", "reason": "\(error)"])
+            }
+            return chunk.map { _ in .pending }
+        }
+    }
+
+    /// Updates an entry's row with what became of it.
+    private func recordOutcome(_ item: ArrivedEntry, result: IngestResult?) throws -> FeedEntryRecord.Status {
+        let index = ingestor.index
+        let entry = item.entry
+        let attempts = entry.attempts + 1
+        guard let r = result else {
+            let reason = "page not fetched (\(item.pageError ?? "unknown")) and the entry has no text"
+            try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .failed, attempts: attempts, articleID: nil,
+                                  lastError: reason, at: clock())
+            logger.warning("entry.failed", metadata: ["feed": "\(entry.feedURL)", "entry": "\(entry.key)", "reason": "\(reason)",
+                                                      "attempts": "\(attempts)"])
+            return .failed
+        }
+        switch r.status {
+        case .stored:
+            try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .stored, attempts: attempts, articleID: r.id,
+                                  lastError: nil, at: clock())
+            return .stored
+        case .duplicate:
+            try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .duplicate, attempts: attempts,
+                                  articleID: r.duplicateOf ?? r.id, lastError: nil, at: clock())
+            return .duplicate
+        case .failed:
+            let reason = r.error ?? "failed"
+            try index.updateEntry(feedURL: entry.feedURL, key: entry.key, status: .failed, attempts: attempts, articleID: nil,
+                                  lastError: reason, at: clock())
+            logger.warning("entry.failed", metadata: ["feed": "\(entry.feedURL)", "entry": "\(entry.key)", "reason": "\(reason)",
+                                                      "attempts": "\(attempts)"])
+            return .failed
         }
     }
 }

@@ -116,10 +116,12 @@ import WinnowTestSupport
         defer { server.stop() }
         let url = FeedFixtures.serveFeed(routes, base: server.baseURL, path: "/crash.xml", count: 5, seed: 60)
         let ws = TestWorkspace(extra: FeedsEndToEndTests.feedsConfig([url]))
-        // Dies (SIGKILL) right after the first article file is written, before it is indexed.
+        // Dies (SIGKILL) right after the first batch's article files are published, before
+        // they are indexed (how many pages one batch holds depends on when they arrived).
         let crashed = try WinnowBinary.run(["once", "--config", ws.configPath], environment: ["WINNOW_FAULT": "after-article-write"])
         #expect(crashed.status != 0)
-        #expect(ws.directory.files(under: "archive").filter { $0.hasSuffix(".md") }.count == 1)
+        let published = ws.directory.files(under: "archive").filter { $0.hasSuffix(".md") }.count
+        #expect(published >= 1)
 
         let resumed = try WinnowBinary.run(["once", "--config", ws.configPath])
         #expect(resumed.status == 0, "\(resumed.stderr)")
