@@ -78,6 +78,25 @@ import WinnowTestSupport
         #expect(stored.contains("url: \"\(url)\""))
     }
 
+    @Test func benchDedupePrintsAnAlignedTable() throws {
+        let dir = TemporaryDirectory()
+        var lines: [String] = []
+        for i in 0..<30 {
+            let text = GeneratedText.article(seed: UInt64(i % 20), paragraphs: 3).joined(separator: " ")
+            let kind = i < 20 ? "base" : "edits"
+            let object: [String: Any] = ["id": "d\(i)", "text": text, "group": "g\(i % 20)", "kind": kind]
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        let corpus = dir.write("corpus.jsonl", lines.joined(separator: "\n") + "\n")
+        let out = try WinnowBinary.run(["bench", "dedupe", corpus, "--repeats", "1"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let table = out.lines.drop { !$0.contains("precision") }.prefix { !$0.contains("missed") && !$0.contains("false positive") }
+        #expect(table.count >= 3, "\(out.stdout)")
+        // Every row ends where the header ends: the columns line up.
+        let width = table.first?.count ?? 0
+        #expect(table.allSatisfy { $0.count == width }, "\(table.joined(separator: "\n"))")
+    }
+
     @Test func everyConfigProblemIsReportedSortedByLine() throws {
         let dir = TemporaryDirectory()
         let path = dir.write("bad.toml", """
