@@ -27,6 +27,9 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
         // CLD2's API is C++: a C face (shim.cpp), linked against Debian's libcld2 (no pkg-config file).
         .target(name: "CCLD2", path: "Sources/CCLD2", linkerSettings: [.linkedLibrary("cld2")]),
 
@@ -42,7 +45,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
         .target(name: "Languages", dependencies: ["CCLD2"]),
-        .target(name: "Archive", dependencies: ["CSQLite", "WinnowCore", "Dedupe"]),
+        .target(name: "Archive", dependencies: ["CSQLite", "CLibPQ", "WinnowCore", "Dedupe"]),
         .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive", "Languages"]),
         .target(name: "Inbox", dependencies: ["WinnowCore", "Pipeline", "Archive"]),
         .target(name: "Daemon", dependencies: ["WinnowCore", "Pipeline", "Inbox", "Archive", "Fetch", "Feeds"]),

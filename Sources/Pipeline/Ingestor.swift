@@ -35,7 +35,7 @@ public final class Ingestor {
         writerLock = try WriterLock.acquire(stateDirectory: config.paths.state)
         store = ArchiveStore(root: config.paths.archive)
         try FileOps.makeDirectory(config.paths.archive)
-        index = try ArchiveIndex(stateDirectory: config.paths.state)
+        index = try ArchiveIndex.openForWriting(config)
         let shingleWords = config.dedupe.shingleWords
         let report = try ArchiveSync(store: store, index: index).repair(signature: {
             ArchiveDedupe.signatureBytes($0, shingleWords: shingleWords)

@@ -140,7 +140,7 @@ import WinnowTestSupport
         #expect(ingest.status == 2)
     }
 
-    func dumpArticles(_ ws: TestWorkspace) throws -> [[SQLiteValue]] {
+    func dumpArticles(_ ws: TestWorkspace) throws -> [[SQLValue]] {
         let db = try SQLiteDatabase(path: ws.state + "/index.sqlite")
         return try db.prepare("""
             SELECT id, path, url, title, source, published, ingested, author, language, origin, input_hash, content_hash, words

@@ -57,6 +57,7 @@ extension ArchiveIndex {
     /// Adds the columns the feed poller keeps beyond the base schema (idempotent; run once
     /// after opening).
     public func prepareFeedTables() throws {
+        guard !database.isPostgres else { return }  // its schema starts complete
         func columns(_ table: String) throws -> Set<String> {
             var names = Set<String>()
             try database.prepare("PRAGMA table_info(\(table))").query { names.insert($0.string(1) ?? "") }
@@ -86,6 +87,7 @@ extension ArchiveIndex {
 
     /// The select list, with NULL for added columns an older index lacks.
     private func feedSelectList() throws -> String {
+        guard !database.isPostgres else { return Self.feedColumns }
         var present = Set<String>()
         try database.prepare("PRAGMA table_info(feeds)").query { present.insert($0.string(1) ?? "") }
         return Self.feedColumns.split(separator: ",").map { column in
@@ -94,7 +96,7 @@ extension ArchiveIndex {
         }.joined(separator: ", ")
     }
 
-    private static func feedRecord(_ r: SQLiteRow) -> FeedRecord {
+    private static func feedRecord(_ r: IndexRow) -> FeedRecord {
         var f = FeedRecord(url: r.string(0)!)
         f.title = r.string(1)
         f.imported = (r.int(2) ?? 0) != 0
@@ -135,10 +137,10 @@ extension ArchiveIndex {
                 last_success=excluded.last_success, name=excluded.name, interval_minutes=excluded.interval_minutes,
                 disabled=excluded.disabled, category=excluded.category
             """).run([
-                .text(f.url), SQLiteValue(f.title), .integer(f.imported ? 1 : 0), SQLiteValue(f.etag), SQLiteValue(f.lastModified),
-                SQLiteValue(f.lastFetch?.rfc3339), SQLiteValue(f.lastStatus), .integer(Int64(f.errorCount)), SQLiteValue(f.lastError),
-                SQLiteValue(f.nextDue?.rfc3339), SQLiteValue(f.lastSuccess?.rfc3339), SQLiteValue(f.name), SQLiteValue(f.intervalMinutes),
-                .integer(f.disabled ? 1 : 0), SQLiteValue(f.category),
+                .text(f.url), SQLValue(f.title), .integer(f.imported ? 1 : 0), SQLValue(f.etag), SQLValue(f.lastModified),
+                SQLValue(f.lastFetch?.rfc3339), SQLValue(f.lastStatus), .integer(Int64(f.errorCount)), SQLValue(f.lastError),
+                SQLValue(f.nextDue?.rfc3339), SQLValue(f.lastSuccess?.rfc3339), SQLValue(f.name), SQLValue(f.intervalMinutes),
+                .integer(f.disabled ? 1 : 0), SQLValue(f.category),
             ])
     }
 
@@ -206,12 +208,12 @@ extension ArchiveIndex {
     @discardableResult
     public func insertEntry(_ e: FeedEntryRecord) throws -> Bool {
         try database.prepare("""
-            INSERT OR IGNORE INTO entries(feed_url, entry_key, status, attempts, article_id, last_error, first_seen, link, title,
-                published, author, content, updated) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)
+            INSERT INTO entries(feed_url, entry_key, status, attempts, article_id, last_error, first_seen, link, title,
+                published, author, content, updated) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING
             """).run([
-                .text(e.feedURL), .text(e.key), .text(e.status.rawValue), .integer(Int64(e.attempts)), SQLiteValue(e.articleID),
-                SQLiteValue(e.lastError), .text(e.firstSeen.rfc3339), SQLiteValue(e.link), SQLiteValue(e.title),
-                SQLiteValue(e.published?.rfc3339), SQLiteValue(e.author), SQLiteValue(e.content), .text(e.firstSeen.rfc3339),
+                .text(e.feedURL), .text(e.key), .text(e.status.rawValue), .integer(Int64(e.attempts)), SQLValue(e.articleID),
+                SQLValue(e.lastError), .text(e.firstSeen.rfc3339), SQLValue(e.link), SQLValue(e.title),
+                SQLValue(e.published?.rfc3339), SQLValue(e.author), SQLValue(e.content), .text(e.firstSeen.rfc3339),
             ])
         return database.changes > 0
     }
@@ -219,7 +221,7 @@ extension ArchiveIndex {
     private static let entryColumns =
         "feed_url, entry_key, status, attempts, article_id, last_error, first_seen, link, title, published, author, content"
 
-    private static func entryRecord(_ r: SQLiteRow) -> FeedEntryRecord {
+    private static func entryRecord(_ r: IndexRow) -> FeedEntryRecord {
         var e = FeedEntryRecord(feedURL: r.string(0)!, key: r.string(1)!, status: FeedEntryRecord.Status(rawValue: r.string(2) ?? "") ?? .pending,
                                 firstSeen: r.string(6).flatMap(DateParser.parse) ?? Date())
         e.attempts = r.int(3) ?? 0
@@ -255,7 +257,7 @@ extension ArchiveIndex {
                             lastError: String?, at date: Date = Date()) throws {
         try database.prepare("""
             UPDATE entries SET status = ?, attempts = ?, article_id = ?, last_error = ?, updated = ? WHERE feed_url = ? AND entry_key = ?
-            """).run([.text(status.rawValue), .integer(Int64(attempts)), SQLiteValue(articleID), SQLiteValue(lastError),
+            """).run([.text(status.rawValue), .integer(Int64(attempts)), SQLValue(articleID), SQLValue(lastError),
                       .text(date.rfc3339), .text(feedURL), .text(key)])
     }
 

@@ -75,6 +75,7 @@ extension ArchiveIndex {
 
     /// True when the search table exists (readers on an unmigrated index lack it).
     public func hasSearchTable() throws -> Bool {
+        guard !db.isPostgres else { return true }  // created with the schema
         var found = false
         try db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").query([.text(Self.searchTable)]) { _ in found = true }
         return found
@@ -96,6 +97,7 @@ extension ArchiveIndex {
 
     /// Empties the search table (a rebuild refills it).
     func clearSearchText() throws {
+        guard !db.isPostgres else { return try db.execute("DELETE FROM article_text") }
         try db.execute("DROP TABLE IF EXISTS article_text;" + Self.searchSchema)
     }
 
@@ -122,6 +124,10 @@ extension ArchiveIndex {
     /// Bytes the search table and its shadow tables take (SQLite's `dbstat`).
     public func searchBytes() throws -> Int {
         var bytes = 0
+        if db.isPostgres {
+            try db.prepare("SELECT pg_total_relation_size('article_text')").query { bytes = $0.int(0) ?? 0 }
+            return bytes
+        }
         try db.prepare("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE 'article_text%'").query { bytes = $0.int(0) ?? 0 }
         return bytes
     }
@@ -133,16 +139,17 @@ extension ArchiveIndex {
         let trimmed = query.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw SearchQueryError(query: query.text, problem: "it is empty") }
         guard try hasSearchTable() else { throw SearchUnavailableError() }
+        if db.isPostgres { return try postgresSearch(query, text: trimmed) }
         // Ranking first, over row ids only: snippets and the article columns are then made
         // for the hits kept, not for every match (the sorter would otherwise carry them all).
         let rank = "rank MATCH 'bm25(\(Self.titleWeight), 1.0)'"
         var sql: String
-        var values: [SQLiteValue] = [.text(trimmed)]
+        var values: [SQLValue] = [.text(trimmed)]
         var filters = ""
         if let since = query.since { filters += " AND coalesce(a.published, a.ingested) >= ?"; values.append(.text(since)) }
         if let until = query.until { filters += " AND coalesce(a.published, a.ingested) < ?"; values.append(.text(until)) }
-        if let source = query.source { filters += " AND a.source = ? COLLATE NOCASE"; values.append(.text(source)) }
-        if let language = query.language { filters += " AND a.language = ? COLLATE NOCASE"; values.append(.text(language)) }
+        if let source = query.source { filters += " AND lower(a.source) = lower(?)"; values.append(.text(source)) }
+        if let language = query.language { filters += " AND lower(a.language) = lower(?)"; values.append(.text(language)) }
         if filters.isEmpty {
             sql = "SELECT rowid, rank FROM article_text WHERE article_text MATCH ? AND \(rank) ORDER BY rank LIMIT ?"
         } else {

@@ -18,7 +18,7 @@ public struct ArticleSummary: Sendable, Equatable {
 extension ArchiveIndex {
     private static let summaryColumns = "id, path, title, url, source, published, ingested, author, language, origin"
 
-    private static func summary(_ r: SQLiteRow) -> ArticleSummary {
+    private static func summary(_ r: IndexRow) -> ArticleSummary {
         ArticleSummary(id: r.string(0) ?? "", path: r.string(1) ?? "", title: r.string(2) ?? "", url: r.string(3),
                        source: r.string(4), published: r.string(5), ingested: r.string(6) ?? "", author: r.string(7),
                        language: r.string(8), origin: r.string(9) ?? "")
@@ -55,13 +55,13 @@ extension ArchiveIndex {
     /// Uses the `articles_ingested` index, so the feed costs the same in any size of archive.
     /// `since` is an inclusive bound on the article's date (published, else ingested).
     public func latestArticles(limit: Int, since: String? = nil, source: String? = nil) throws -> [ArticleSummary] {
-        var sql = "SELECT \(Self.summaryColumns) FROM articles WHERE 1"
-        var values: [SQLiteValue] = []
+        var sql = "SELECT \(Self.summaryColumns) FROM articles WHERE true"
+        var values: [SQLValue] = []
         if let since { sql += " AND coalesce(published, ingested) >= ?"; values.append(.text(since)) }
-        if let source { sql += " AND source = ? COLLATE NOCASE"; values.append(.text(source)) }
+        if let source { sql += " AND lower(source) = lower(?)"; values.append(.text(source)) }
         // The id breaks ties (same second) the same way after a rebuild renumbers the rows.
-        sql += " ORDER BY ingested DESC, id DESC LIMIT ?"
-        values.append(.integer(Int64(limit > 0 ? limit : -1)))
+        sql += " ORDER BY ingested DESC, id DESC"
+        if limit > 0 { sql += " LIMIT ?"; values.append(.integer(Int64(limit))) }
         var rows: [ArticleSummary] = []
         try db.prepare(sql).query(values) { rows.append(Self.summary($0)) }
         return rows

@@ -9,7 +9,7 @@ import WinnowCore
 /// feed state and dedupe signatures. Not thread-safe: use it from one queue.
 public final class ArchiveIndex {
     public let path: String
-    let db: SQLiteDatabase
+    let db: IndexDatabase
     /// True for a reader's connection: no file is created and nothing is written.
     public let isReadOnly: Bool
     /// Whether `insert` also fills the search table; off only to measure what search costs
@@ -24,18 +24,23 @@ public final class ArchiveIndex {
         try FileOps.makeDirectory(stateDirectory)
         path = Self.file(in: stateDirectory)
         isReadOnly = false
-        db = try SQLiteDatabase(path: path)
-        try db.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        let sqlite = try SQLiteDatabase(path: path)
+        try sqlite.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
+        db = IndexDatabase(.sqlite(sqlite))
         try db.execute(Self.schema)
         try prepareFeedTables()  // migrations, so readers find every column
         try addClaimAttempts()
         try prepareSearchTable()
     }
 
-    private init(readingAt path: String) throws {
+    private convenience init(readingAt path: String) throws {
+        self.init(database: IndexDatabase(.sqlite(try SQLiteDatabase(path: path, readOnly: true))), path: path, readOnly: true)
+    }
+
+    init(database: IndexDatabase, path: String, readOnly: Bool) {
         self.path = path
-        isReadOnly = true
-        db = try SQLiteDatabase(path: path, readOnly: true)
+        isReadOnly = readOnly
+        db = database
     }
 
     /// Opens the index for reading only (status, feeds, similar, `reindex --check`): it
@@ -47,7 +52,7 @@ public final class ArchiveIndex {
     }
 
     /// SQLite's integrity check of the file: nil when sound, else what is wrong.
-    public func integrityProblems() -> String? { db.integrityProblems() }
+    public func integrityProblems() -> String? { db.sqlite?.integrityProblems() }
 
     static let schema = """
         CREATE TABLE IF NOT EXISTS articles(
@@ -100,32 +105,30 @@ public final class ArchiveIndex {
                 """)
             let words = article.paragraphs.reduce(0) { $0 + $1.split(separator: " ").count }
             try statement.run([
-                .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
-                SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
-                SQLiteValue(article.language), .text(article.origin), SQLiteValue(article.inputHash), .text(contentHash ?? article.contentHash),
+                .text(article.id), .text(path), SQLValue(article.url), .text(article.title), SQLValue(article.source),
+                SQLValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLValue(article.author),
+                SQLValue(article.language), .text(article.origin), SQLValue(article.inputHash), .text(contentHash ?? article.contentHash),
                 .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
             ])
             guard indexesText else { return }
-            try db.prepare("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
-                .run([.text(article.title), .text(article.body)])
+            if db.isPostgres {
+                try db.prepare("INSERT INTO article_text(rowid, title, body) SELECT rowid, ?, ? FROM articles WHERE id = ?")
+                    .run([.text(article.title), .text(article.body), .text(article.id)])
+            } else {
+                try db.prepare("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
+                    .run([.text(article.title), .text(article.body)])
+            }
         }
     }
 
     /// Runs `body` as one unit inside or outside the caller's transaction (a savepoint): an
     /// article row never stays without its search text, nor the other way round.
     func atomically(_ body: () throws -> Void) throws {
-        try db.execute("SAVEPOINT article")
-        do {
-            try body()
-            try db.execute("RELEASE article")
-        } catch {
-            try? db.execute("ROLLBACK TO article; RELEASE article")
-            throw error
-        }
+        try db.savepoint(body)
     }
 
-    private static let rowColumns = "id, path, title, url, published, ingested, origin, content_hash"
-    private static func row(_ r: SQLiteRow) -> Row {
+    static let rowColumns = "id, path, title, url, published, ingested, origin, content_hash"
+    static func row(_ r: IndexRow) -> Row {
         Row(id: r.string(0)!, path: r.string(1)!, title: r.string(2) ?? "", url: r.string(3), published: r.string(4),
             ingested: r.string(5)!, origin: r.string(6) ?? "", contentHash: r.string(7)!)
     }
@@ -174,7 +177,15 @@ public final class ArchiveIndex {
     /// start-up rebuild of the LSH tables: no String is made per row).
     public func signatureBlobs(_ body: (_ id: UnsafeRawBufferPointer, _ ingested: UnsafeRawBufferPointer,
                                         _ signature: UnsafeRawBufferPointer) throws -> Void) throws {
-        try db.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid").query { row in
+        guard let sqlite = db.sqlite else {
+            try signatures { id, ingested, signature in
+                try Array(id.utf8).withUnsafeBytes { i in
+                    try Array(ingested.utf8).withUnsafeBytes { d in try signature.withUnsafeBytes { try body(i, d, $0) } }
+                }
+            }
+            return
+        }
+        try sqlite.prepare("SELECT id, ingested, signature FROM articles WHERE signature IS NOT NULL ORDER BY rowid").query { row in
             // Text before its length: sqlite3_column_bytes after sqlite3_column_text gives
             // the UTF-8 length without a conversion.
             func column(_ i: Int32, text: Bool) -> UnsafeRawBufferPointer {
@@ -230,12 +241,12 @@ public final class ArchiveIndex {
         try db.prepare("""
             INSERT INTO duplicates(duplicate_of, similarity, containment, title, url, source, origin, input_hash, recorded)
             VALUES(?,?,?,?,?,?,?,?,?)
-            """).run([.text(record.duplicateOf), .real(record.similarity), .real(record.containment), SQLiteValue(record.title),
-                      SQLiteValue(record.url), SQLiteValue(record.source), .text(record.origin), SQLiteValue(record.inputHash), .text(record.recorded.rfc3339)])
+            """).run([.text(record.duplicateOf), .real(record.similarity), .real(record.containment), SQLValue(record.title),
+                      SQLValue(record.url), SQLValue(record.source), .text(record.origin), SQLValue(record.inputHash), .text(record.recorded.rfc3339)])
     }
 
     static let duplicateColumns = "duplicate_of, similarity, containment, title, url, source, origin, input_hash, recorded"
-    static func duplicate(_ r: SQLiteRow) -> DuplicateRecord {
+    static func duplicate(_ r: IndexRow) -> DuplicateRecord {
         DuplicateRecord(
             duplicateOf: r.string(0) ?? "", similarity: r.double(1) ?? 0, containment: r.double(2) ?? 0, title: r.string(3),
             url: r.string(4), source: r.string(5), origin: r.string(6) ?? "", inputHash: r.string(7),
@@ -245,7 +256,7 @@ public final class ArchiveIndex {
     /// Indexes a failure (already in the archive's ledger).
     public func insert(_ record: FailureRecord) throws {
         try db.prepare("INSERT INTO failures(origin, url, input_hash, reason, recorded) VALUES(?,?,?,?,?)")
-            .run([.text(record.origin), SQLiteValue(record.url), SQLiteValue(record.inputHash), .text(record.reason),
+            .run([.text(record.origin), SQLValue(record.url), SQLValue(record.inputHash), .text(record.reason),
                   .text(record.recorded.rfc3339)])
     }
 
@@ -319,7 +330,7 @@ public final class ArchiveIndex {
     public func claimAttempt(origin: String, inputHash: String) throws -> Int {
         try db.prepare("""
             INSERT INTO claims(origin, input_hash, claimed, attempts) VALUES(?,?,?,1)
-            ON CONFLICT(origin, input_hash) DO UPDATE SET attempts = attempts + 1, claimed = excluded.claimed
+            ON CONFLICT(origin, input_hash) DO UPDATE SET attempts = claims.attempts + 1, claimed = excluded.claimed
             """).run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
         var attempts = 1
         try db.prepare("SELECT attempts FROM claims WHERE origin = ? AND input_hash = ?")
@@ -330,6 +341,7 @@ public final class ArchiveIndex {
     /// Indexes made before attempts were counted get the column (CREATE TABLE IF NOT
     /// EXISTS leaves an existing table as it was).
     private func addClaimAttempts() throws {
+        guard !db.isPostgres else { return }
         var columns: [String] = []
         try db.prepare("PRAGMA table_info(claims)").query { columns.append($0.string(1) ?? "") }
         if !columns.contains("attempts") {
@@ -355,7 +367,7 @@ public final class ArchiveIndex {
 
     public func counts(today: String = Date().utcDay) throws -> Counts {
         var c = Counts()
-        func scalar(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+        func scalar(_ sql: String, _ values: [SQLValue] = []) throws -> Int {
             var v = 0
             try db.prepare(sql).query(values) { v = $0.int(0) ?? 0 }
             return v
@@ -377,5 +389,5 @@ public final class ArchiveIndex {
     public func transaction<T>(_ body: () throws -> T) throws -> T { try db.transaction(body) }
 
     /// Raw access for the modules that keep their own tables here (feeds, entries).
-    public var database: SQLiteDatabase { db }
+    public var database: IndexDatabase { db }
 }

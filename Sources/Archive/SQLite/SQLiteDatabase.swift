@@ -84,15 +84,6 @@ public final class SQLiteDatabase {
     public var changes: Int { Int(sqlite3_changes(handle)) }
 }
 
-/// A value bound to or read from a statement.
-public enum SQLiteValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
 /// A prepared statement; reset after each use.
 public final class SQLiteStatement {
     let handle: OpaquePointer
@@ -105,7 +96,7 @@ public final class SQLiteStatement {
 
     deinit { sqlite3_finalize(handle) }
 
-    public func bind(_ values: [SQLiteValue]) throws(SQLiteError) {
+    public func bind(_ values: [SQLValue]) throws(SQLiteError) {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
         for (i, value) in values.enumerated() {
@@ -124,7 +115,7 @@ public final class SQLiteStatement {
     }
 
     /// Executes a statement that returns no rows.
-    public func run(_ values: [SQLiteValue] = []) throws(SQLiteError) {
+    public func run(_ values: [SQLValue] = []) throws(SQLiteError) {
         try bind(values)
         let rc = sqlite3_step(handle)
         sqlite3_reset(handle)
@@ -132,7 +123,7 @@ public final class SQLiteStatement {
     }
 
     /// Executes a query and calls `row` for every result row.
-    public func query(_ values: [SQLiteValue] = [], row: (SQLiteRow) throws -> Void) throws {
+    public func query(_ values: [SQLValue] = [], row: (SQLiteRow) throws -> Void) throws {
         try bind(values)
         defer { sqlite3_reset(handle) }
         while true {
@@ -144,8 +135,8 @@ public final class SQLiteStatement {
     }
 
     /// The rows of a query, materialised.
-    public func all(_ values: [SQLiteValue] = []) throws -> [[SQLiteValue]] {
-        var rows: [[SQLiteValue]] = []
+    public func all(_ values: [SQLValue] = []) throws -> [[SQLValue]] {
+        var rows: [[SQLValue]] = []
         try query(values) { rows.append($0.values) }
         return rows
     }
@@ -177,7 +168,7 @@ public struct SQLiteRow {
         return Array(UnsafeRawBufferPointer(start: pointer, count: count))
     }
 
-    public var values: [SQLiteValue] {
+    public var values: [SQLValue] {
         (0..<count).map { i in
             switch sqlite3_column_type(handle, Int32(i)) {
             case SQLITE_INTEGER: return .integer(sqlite3_column_int64(handle, Int32(i)))
@@ -188,10 +179,4 @@ public struct SQLiteRow {
             }
         }
     }
-}
-
-extension SQLiteValue {
-    public init(_ s: String?) { self = s.map { .text($0) } ?? .null }
-    public init(_ i: Int?) { self = i.map { .integer(Int64($0)) } ?? .null }
-    public init(_ d: Double?) { self = d.map { .real($0) } ?? .null }
 }

@@ -57,6 +57,19 @@ public struct Config: Sendable, Equatable {
         /// Inputs decided and committed together (one transaction, one fsync per folder).
         public var batchSize: Int = 64
     }
+    /// Where the index lives: SQLite in the state folder (one machine), or a PostgreSQL
+    /// database several nodes share.
+    public struct Index: Sendable, Equatable {
+        public enum Backend: String, Sendable { case sqlite, postgres }
+        public var backend: Backend = .sqlite
+        /// libpq connection string (`postgresql://…` or `host=… dbname=…`); the password
+        /// belongs in `PGPASSWORD` or a `PGPASSFILE`, not here.
+        public var url: String? = nil
+        /// This node's name in the cluster (leases, `winnow status`); default: host name.
+        public var node: String = ProcessInfo.processInfo.hostName
+        /// How long a node holds a feed it polls before another may take it over.
+        public var leaseSeconds: Int = 120
+    }
     public struct Output: Sendable, Equatable {
         /// Articles in `<archive>/feed.atom`, newest first; 0 turns the feed off.
         public var feedEntries: Int = 100
@@ -77,6 +90,7 @@ public struct Config: Sendable, Equatable {
     public var inbox = Inbox()
     public var pipeline = Pipeline()
     public var output = Output()
+    public var index = Index()
     public var feeds: [Feed] = []
     /// The file this was read from, if any.
     public var source: String?

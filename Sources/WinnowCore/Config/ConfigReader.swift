@@ -34,7 +34,7 @@ struct ConfigReader {
     mutating func read(_ root: TOMLTable, baseDirectory: String, file: String) -> Config? {
         var config = Config(archive: "", inbox: "", state: "")
         config.source = file
-        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "pipeline", "output", "feeds"]
+        let known = ["paths", "log", "dedupe", "fetch", "schedule", "inbox", "pipeline", "output", "index", "feeds"]
         for key in root.order where !known.contains(key) {
             problem(root[key]!.line, key, "unknown key (expected one of: \(known.joined(separator: ", ")))")
         }
@@ -103,6 +103,20 @@ struct ConfigReader {
         config.pipeline.workers = integer(pipeline, "pipeline", "workers", 1...256) ?? config.pipeline.workers
         config.pipeline.batchSize = integer(pipeline, "pipeline", "batch_size", 1...4096) ?? config.pipeline.batchSize
         unknownKeys(pipeline, "pipeline", ["workers", "batch_size"])
+
+        let index = table(root, "index")
+        if let backend = string(index, "index", "backend") {
+            if let parsed = Config.Index.Backend(rawValue: backend) { config.index.backend = parsed } else {
+                problem(index?["backend"]?.line ?? 0, "index.backend", "'\(backend)' is not one of sqlite, postgres")
+            }
+        }
+        if let url = string(index, "index", "url"), !url.isEmpty { config.index.url = url }
+        if let node = string(index, "index", "node"), !node.isEmpty { config.index.node = node }
+        config.index.leaseSeconds = integer(index, "index", "lease_seconds", 5...86_400) ?? config.index.leaseSeconds
+        if config.index.backend == .postgres, config.index.url == nil {
+            problem(index?["backend"]?.line ?? 0, "index.url", "backend = \"postgres\" needs url = \"postgresql://…\" (a libpq connection string)")
+        }
+        unknownKeys(index, "index", ["backend", "url", "node", "lease_seconds"])
 
         let output = table(root, "output")
         config.output.feedEntries = integer(output, "output", "feed_entries", 0...100_000) ?? config.output.feedEntries

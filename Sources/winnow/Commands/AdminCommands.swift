@@ -44,7 +44,7 @@ struct ReindexCommand: ParsableCommand {
         if check { return try runCheck(config) }
         let lock = try takeWriterLock(config)
         defer { withExtendedLifetime(lock) {} }
-        let (index, movedAside) = try ArchiveIndex.openForRebuild(stateDirectory: config.paths.state)
+        let (index, movedAside) = try ArchiveIndex.openForRebuild(config)
         if let movedAside { printError("winnow: the index was damaged; moved it aside as \(movedAside)") }
         let store = ArchiveStore(root: config.paths.archive)
         let progress = Progress(label: "reindex")
@@ -59,7 +59,7 @@ struct ReindexCommand: ParsableCommand {
 
     private func runCheck(_ config: Config) throws {
         let store = ArchiveStore(root: config.paths.archive)
-        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else {
+        guard let index = try ArchiveIndex.openForReading(config) else {
             let files = store.allArticlePaths(removeTemporaries: false).count
             print(files == 0 ? "index matches archive (both empty)" : "no index at \(ArchiveIndex.file(in: config.paths.state)); \(files) article files")
             if files > 0 { throw ExitCode(1) }

@@ -35,7 +35,7 @@ struct ExportAtomCommand: ParsableCommand {
         let (config, _) = try options.load(quiet: true)
         let store = ArchiveStore(root: config.paths.archive)
         let since = try DateBound.parse(since, option: "--since", endOfDay: false)
-        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else {
+        guard let index = try ArchiveIndex.openForReading(config) else {
             // No index: an empty but valid feed.
             print(AtomFeed.render([], id: "urn:winnow:feed:" + Hash64.hex(Hash64.hash(store.root))), terminator: "")
             return

@@ -49,7 +49,7 @@ struct SearchCommand: ParsableCommand {
         search.language = language
         search.limit = limit
         if !asJSON { search.highlight = ("\u{1b}[1m", "\u{1b}[0m") }
-        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else {
+        guard let index = try ArchiveIndex.openForReading(config) else {
             if !asJSON { print("nothing found: no index at \(ArchiveIndex.file(in: config.paths.state)) yet") }
             return
         }

@@ -39,7 +39,7 @@ struct ShowCommand: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load(quiet: true)
         let asJSON = json || isatty(1) == 0
-        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else {
+        guard let index = try ArchiveIndex.openForReading(config) else {
             printError("winnow: show: no index at \(ArchiveIndex.file(in: config.paths.state)) yet; nothing is stored")
             throw ExitCode(1)
         }

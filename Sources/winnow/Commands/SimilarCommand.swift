@@ -48,7 +48,7 @@ struct SimilarCommand: ParsableCommand {
             throw ExitCode(1)
         }
         // A reader: the index is opened read-only, never created, repaired or pruned.
-        guard let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state) else { return }
+        guard let index = try ArchiveIndex.openForReading(config) else { return }
         let store = ArchiveStore(root: config.paths.archive)
         let dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
                                        today: DayNumber.of(secondsSince1970: Date().timeIntervalSince1970), logger: logger)

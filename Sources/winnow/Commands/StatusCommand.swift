@@ -16,7 +16,7 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load(quiet: true)
         // A reader: no index yet means nothing stored yet, and nothing is created.
-        let counts = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)?.counts() ?? ArchiveIndex.Counts()
+        let counts = try ArchiveIndex.openForReading(config)?.counts() ?? ArchiveIndex.Counts()
         var lines: [String] = []
         if let status = DaemonStatus.read(state: config.paths.state), status.isRunning {
             let uptime = DateParser.parse(status.started).map { Int(Date().timeIntervalSince($0)) } ?? 0

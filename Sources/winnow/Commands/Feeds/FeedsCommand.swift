@@ -29,7 +29,7 @@ struct FeedRow {
 /// The config's feeds plus the added ones (disabled ones too), with their stored state.
 /// Read-only: a missing index means no feed has been polled or added yet.
 func loadFeedTable(_ config: Config) throws -> [FeedRow] {
-    let index = try ArchiveIndex.openForReading(stateDirectory: config.paths.state)
+    let index = try ArchiveIndex.openForReading(config)
     let stored = try index?.feedRecords() ?? []
     let counts = (try? index?.storedCountsByFeed()) ?? [:]
     let records = Dictionary(stored.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
@@ -151,7 +151,7 @@ struct FeedsImport: ParsableCommand {
         // A writer: refused while the daemon (or another writer) holds the state folder.
         let lock = try takeWriterLock(config)
         defer { withExtendedLifetime(lock) {} }
-        let index = try ArchiveIndex(stateDirectory: config.paths.state)
+        let index = try ArchiveIndex.openForWriting(config)
         try index.prepareFeedTables()
         let inConfig = Set(config.feeds.map(\.url))
         var added = 0, known = 0

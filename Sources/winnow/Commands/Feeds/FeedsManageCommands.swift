@@ -9,7 +9,7 @@ import WinnowCore
 /// while the daemon or another writer runs).
 func openFeedIndexForWriting(_ config: Config) throws -> (ArchiveIndex, WriterLock) {
     let lock = try takeWriterLock(config)
-    let index = try ArchiveIndex(stateDirectory: config.paths.state)
+    let index = try ArchiveIndex.openForWriting(config)
     try index.prepareFeedTables()
     return (index, lock)
 }
