@@ -88,12 +88,25 @@ public final class Service: @unchecked Sendable {
             }
         }
         repeating(every: 60, startNow: false) { @Sendable in self.work.async { @Sendable in self.writeMetrics() } }
+        repeating(every: 5) { @Sendable in self.work.async { @Sendable in self.clusterHeartbeat() } }
         repeating(every: 15, startNow: false) { @Sendable in
             self.work.async { @Sendable in
                 self.updateStatus()  // feed polls change the counts too
                 self.outboundFeed.update()  // and store articles
                 self.writeStatus(state: "running")
             }
+        }
+    }
+
+    /// Shared index: says this node is alive (`winnow status` lists the nodes) and learns
+    /// the signatures other nodes stored meanwhile, so its tables never fall far behind.
+    private func clusterHeartbeat() {
+        guard ingestor.index.isShared else { return }
+        do {
+            try ingestor.index.heartbeat(node: config.index.node, host: ProcessInfo.processInfo.hostName, pid: getpid())
+            try ingestor.followCluster()
+        } catch {
+            logger.error("cluster.heartbeat_failed", metadata: ["reason": "\(error)"])
         }
     }
 

@@ -454,3 +454,16 @@ public final class SignatureIndex {
             + table.memoryBytes
     }
 }
+
+extension SignatureIndex {
+    /// The table keys a signature is filed under (its LSH bands and containment keys):
+    /// two documents that could be found as each other's candidates share at least one.
+    /// A cluster locks these before deciding, so such documents are decided one at a time.
+    public static func keys(of signature: Signature) -> [UInt64] {
+        signature.values.withUnsafeBufferPointer { sig in
+            withUnsafeTemporaryAllocation(of: UInt64.self, capacity: keysPerDocument) { out in
+                Array(out[0..<keyHashes(sig, into: out)])
+            }
+        }
+    }
+}

@@ -135,6 +135,10 @@ public final class FeedService: @unchecked Sendable {
     private var stopping = false
     private var prepared = false
     private var lastRefresh = Date.distantPast
+    /// Shared index: a lease query is on its way (one at a time), and when leases on the
+    /// feeds being polled were last renewed.
+    private var leasing = false
+    private var lastRenewal = Date.distantPast
 
     // Confined to `ingestQueue`: entries whose pages arrived, waiting to be stored together.
     private var arrived: [ArrivedEntry] = []
@@ -219,6 +223,13 @@ public final class FeedService: @unchecked Sendable {
         queue.async { @Sendable in
             self.refreshSources {
                 let now = self.clock()
+                if self.ingestor.index.isShared, !force {
+                    self.leaseAndPoll(now: now, willPoll: { group.enter() }, completion: { @Sendable result in
+                        results.mutate { $0.append(result) }
+                        group.leave()
+                    }, done: { group.leave() })
+                    return
+                }
                 for url in self.sources.keys.sorted() where !self.polling.contains(url) && !self.stopping {
                     let due = self.resume.contains(url) || (self.records[url]?.nextDue.map { $0 <= now } ?? true)
                     guard force || due else { continue }
@@ -294,10 +305,62 @@ public final class FeedService: @unchecked Sendable {
             lastRefresh = now
             refreshSources {}
         }
+        if ingestor.index.isShared {
+            leaseAndPoll(now: now)
+            return
+        }
         // Every configured or imported feed; one never polled has no record yet and is due.
         for url in sources.keys.sorted() where !polling.contains(url) {
             if resume.contains(url) || (records[url]?.nextDue.map({ $0 <= now }) ?? true) {
                 poll(url) { @Sendable _ in }
+            }
+        }
+    }
+
+    // MARK: Leases (shared index)
+
+    /// Several nodes share the feeds: each polls only the due feeds it holds a lease on.
+    /// The lease is taken in the index (skipping feeds another node is leasing at that
+    /// moment), renewed while the poll lasts, and released when it ends; a node that dies
+    /// loses its leases when they expire. The feed's state is re-read with the lease, as
+    /// another node may have polled it last.
+    private func leaseAndPoll(now: Date, willPoll: (@Sendable () -> Void)? = nil, completion: (@Sendable (FeedPollResult) -> Void)? = nil,
+                              done: (@Sendable () -> Void)? = nil) {
+        let node = config.index.node
+        let seconds = config.index.leaseSeconds
+        if !polling.isEmpty, now.timeIntervalSince(lastRenewal) >= Double(seconds) / 3 {
+            lastRenewal = now
+            let held = Array(polling)
+            ingestQueue.async { @Sendable in
+                do { try self.ingestor.index.renewLeases(held, node: node, seconds: seconds) } catch {
+                    self.logger.error("feeds.lease_renewal_failed", metadata: ["reason": "\(error)"])
+                }
+            }
+        }
+        guard !leasing else { done?(); return }
+        let candidates = sources.keys.sorted().filter { !polling.contains($0) }
+        guard !candidates.isEmpty else { done?(); return }
+        leasing = true
+        let limit = max(1, config.fetch.maxConnections * 2 - polling.count)
+        ingestQueue.async { @Sendable in
+            var leased: [(String, FeedRecord?)] = []
+            do {
+                for url in try self.ingestor.index.leaseDueFeeds(candidates, node: node, now: now, seconds: seconds, limit: limit) {
+                    leased.append((url, try self.ingestor.index.feedRecord(url: url)))
+                }
+            } catch {
+                self.logger.error("feeds.lease_failed", metadata: ["reason": "\(error)"])
+            }
+            let fresh = leased
+            self.queue.async { @Sendable in
+                self.leasing = false
+                for (url, record) in fresh where !self.polling.contains(url) && !self.stopping {
+                    if let record { self.records[url] = record }
+                    self.logger.debug("feed.leased", metadata: ["url": "\(url)", "node": "\(node)"])
+                    willPoll?()
+                    self.poll(url, completion: completion ?? { @Sendable _ in })
+                }
+                done?()
             }
         }
     }
@@ -322,7 +385,17 @@ public final class FeedService: @unchecked Sendable {
         if source.insecureTLS {
             logger.warning("feed.insecure_tls", metadata: ["url": "\(url)", "reason": "TLS verification is off for this feed"])
         }
+        let shared = ingestor.index.isShared
+        let node = config.index.node
         let finish: @Sendable (FeedPollResult, FeedRecord?) -> Void = { result, updated in
+            if shared {
+                // After the new schedule is saved (queued before this on the same queue).
+                self.ingestQueue.async { @Sendable in
+                    do { try self.ingestor.index.releaseLease(url, node: node) } catch {
+                        self.logger.error("feeds.lease_release_failed", metadata: ["url": "\(url)", "reason": "\(error)"])
+                    }
+                }
+            }
             self.queue.async { @Sendable in
                 if let updated { self.records[url] = updated }
                 self.polling.remove(url)

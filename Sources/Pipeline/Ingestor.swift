@@ -24,6 +24,11 @@ public final class Ingestor {
     /// the index and the archive.
     public let writerLock: WriterLock
 
+    /// On a shared (PostgreSQL) index: where this node is in the signatures other nodes
+    /// commit, and the keys of articles it stored itself since it last caught up.
+    var follower: ClusterFollower?
+    var ownKeys = Set<UInt64>()
+
     /// Takes the writer lock, opens the archive and index, and repairs an index that lags
     /// the archive (a crash between writing an article and indexing it). Throws
     /// `WriterLockError` when another process is the writer, and `ArchiveSyncError` when
@@ -33,7 +38,7 @@ public final class Ingestor {
         self.logger = logger
         self.clock = clock
         writerLock = try WriterLock.acquire(stateDirectory: config.paths.state)
-        store = ArchiveStore(root: config.paths.archive)
+        store = ArchiveStore(root: config.paths.archive, node: config.index.backend == .postgres ? config.index.node : nil)
         try FileOps.makeDirectory(config.paths.archive)
         index = try ArchiveIndex.openForWriting(config)
         let shingleWords = config.dedupe.shingleWords
@@ -45,7 +50,29 @@ public final class Ingestor {
         for problem in report.unreadable { logger.warning("archive.unreadable", metadata: ["file": "\(problem)"]) }
         dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
                                    today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
+        if index.isShared { follower = ClusterFollower(loadedUpTo: try index.maxArticleRowid()) }
         trimLedger()
+    }
+
+    /// Shared index: locks the LSH and containment keys of every article of the batch
+    /// (any two near-duplicates share one, so two nodes deciding them wait for each other),
+    /// then learns what other nodes committed before the locks were granted. Decisions
+    /// that follow see every stored article that could match.
+    private func lockAndCatchUp(_ extracted: [(String, Result<Prepared, InputError>)]) throws {
+        guard var follower else { return }
+        var keys: [UInt64] = []
+        for case (_, .success(let prepared)) in extracted { keys += SignatureIndex.keys(of: prepared.fingerprint.signature) }
+        try index.lockForDecision(keys)
+        let now = clock()
+        try dedupe.catchUp(&follower, ownKeys: &ownKeys, today: DayNumber.of(secondsSince1970: now.timeIntervalSince1970), now: now)
+        self.follower = follower
+    }
+
+    /// Shared index: learns what other nodes stored (between batches, when told by
+    /// NOTIFY or on a timer), so the tables stay in step however long this node idles.
+    public func followCluster() throws {
+        guard follower != nil else { return }
+        try index.transaction { try lockAndCatchUp([]) }
     }
 
     /// Runs one input through the pipeline (a batch of one).
@@ -81,12 +108,14 @@ public final class Ingestor {
         let results: [IngestResult]
         do {
             results = try index.transaction {
+                try lockAndCatchUp(extracted)
                 var results: [IngestResult] = []
                 results.reserveCapacity(inputs.count)
                 for (input, (hash, extraction)) in zip(inputs, extracted) {
                     results.append(try decide(input, inputHash: hash, extraction: extraction, into: &pending))
                 }
                 try makeDurable(&pending)
+                if follower != nil, results.contains(where: { $0.status == .stored }) { try index.notifySignatures() }
                 try FaultInjection.point("before-batch-commit")
                 return results
             }
@@ -154,6 +183,10 @@ public final class Ingestor {
         do {
             dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
                                        today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
+            if index.isShared {
+                follower = ClusterFollower(loadedUpTo: try index.maxArticleRowid())
+                ownKeys = []
+            }
         } catch {
             logger.error("dedupe.rebuild_failed", metadata: ["reason": "\(error)"])
         }
@@ -226,6 +259,7 @@ public final class Ingestor {
         try FaultInjection.point("after-article-staged")
         try index.insert(article, path: path, signature: fingerprint.signature.bytes, contentHash: article.id)
         dedupe.add(fingerprint, id: article.id, day: DayNumber.of(secondsSince1970: article.ingested.timeIntervalSince1970))
+        if follower != nil { ownKeys.insert(dedupe.key(for: article.id)) }
         result.status = .stored
         result.id = article.id
         result.path = path

@@ -4,13 +4,17 @@ import WinnowCore
 /// The dated folder tree of article files: `<root>/YYYY/MM/DD/<slug>.md`.
 public struct ArchiveStore: Sendable {
     public let root: String
+    /// The cluster node writing through this store (nil on one machine): its ledger lines
+    /// go to files of its own, as nodes share the archive.
+    public let node: String?
 
-    public init(root: String) {
+    public init(root: String, node: String? = nil) {
         self.root = root
+        self.node = node
     }
 
     /// Duplicate and failure records kept beside the articles.
-    public var ledger: DecisionLedger { DecisionLedger(archiveRoot: root) }
+    public var ledger: DecisionLedger { DecisionLedger(archiveRoot: root, node: node) }
 
     /// Writes a new article file atomically and returns its path relative to the root.
     /// An existing file is never replaced: a taken slug gets `-2`, `-3`… — unless the file

@@ -56,9 +56,26 @@ public struct FailureRecord: Sendable, Equatable {
 /// and the next append starts on a fresh line.
 public struct DecisionLedger: Sendable {
     public let folder: String
+    /// A cluster node's own file suffix (`duplicates-2026-12.<node>.jsonl`): several nodes
+    /// append to one archive, and each trims only its own uncommitted tail.
+    public let node: String?
 
-    public init(archiveRoot: String) {
+    public init(archiveRoot: String, node: String? = nil) {
         folder = archiveRoot + "/.winnow"
+        self.node = node.map { String($0.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "-" }) }
+    }
+
+    /// The file this writer appends a batch's `name` to.
+    func ownName(_ name: String) -> String {
+        guard let node else { return name }
+        return String(name.dropLast(".jsonl".count)) + "." + node + ".jsonl"
+    }
+
+    /// True for a ledger file this writer appends to (and may trim).
+    func isOwn(_ name: String) -> Bool {
+        let parts = name.split(separator: ".")
+        guard let node else { return parts.count == 2 }
+        return parts.count == 3 && parts[1] == node
     }
 
     public func append(_ record: DuplicateRecord) throws(FileError) {
@@ -91,7 +108,7 @@ public struct DecisionLedger: Sendable {
 
     /// Appends a batch durably: each touched file gets its lines in one write, then fdatasync.
     public func write(_ batch: Batch) throws(FileError) {
-        for name in batch.lines.keys.sorted() { try append(batch.lines[name]!.joined(separator: "\n"), to: name) }
+        for name in batch.lines.keys.sorted() { try append(batch.lines[name]!.joined(separator: "\n"), to: ownName(name)) }
     }
 
     static func line(_ record: DuplicateRecord) -> String {
@@ -128,7 +145,7 @@ public struct DecisionLedger: Sendable {
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".jsonl") }.sorted()
         var removed = 0
         for kind in ["duplicates-", "failures-"] {
-            guard let name = names.last(where: { $0.hasPrefix(kind) }),
+            guard let name = names.last(where: { $0.hasPrefix(kind) && isOwn($0) }),
                   let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
             let bytes = [UInt8](data)
             var lines: [Range<Int>] = []  // without their newline

@@ -16,7 +16,8 @@ struct StatusCommand: ParsableCommand {
     func run() throws {
         let (config, _) = try options.load(quiet: true)
         // A reader: no index yet means nothing stored yet, and nothing is created.
-        let counts = try ArchiveIndex.openForReading(config)?.counts() ?? ArchiveIndex.Counts()
+        let index = try ArchiveIndex.openForReading(config)
+        let counts = try index?.counts() ?? ArchiveIndex.Counts()
         var lines: [String] = []
         if let status = DaemonStatus.read(state: config.paths.state), status.isRunning {
             let uptime = DateParser.parse(status.started).map { Int(Date().timeIntervalSince($0)) } ?? 0
@@ -45,6 +46,17 @@ struct StatusCommand: ParsableCommand {
         lines.append("total      \(counts.articles) stored, \(counts.duplicates) duplicates, \(counts.failures) failed")
         let (files, bytes) = Self.archiveSize(config.paths.archive)
         lines.append("archive    \(files) files, \(Self.bytes(bytes)) in \(config.paths.archive)")
+        if let index, index.isShared {
+            // The cluster: every node seen, its last heartbeat and the feed leases it holds.
+            let leases = try index.leasesByNode()
+            let nodes = try index.nodes()
+            lines.append("cluster    \(nodes.count) nodes on \(index.path), this node \(config.index.node)")
+            for node in nodes {
+                let seen = node.secondsSinceHeartbeat < 30 ? "alive" : "silent \(Self.duration(Int(node.secondsSinceHeartbeat)))"
+                lines.append("           \(node.id) (\(node.host), pid \(node.pid)): \(seen), last heartbeat \(node.heartbeat), "
+                    + "\(leases[node.id] ?? 0) feeds leased")
+            }
+        }
         print(lines.joined(separator: "\n"))
     }
 
