@@ -108,13 +108,23 @@ public struct ArchiveStore: Sendable {
 
     /// Every article file's relative path, sorted; leftover temp files are removed on the way
     /// (they are never complete articles).
-    public func allArticlePaths(removeTemporaries: Bool = true) -> [String] {
+    /// `olderThan`: only temporaries last changed at least that many seconds ago are
+    /// removed, so that on an archive several nodes share, another node's batch in flight
+    /// is not disturbed.
+    public func allArticlePaths(removeTemporaries: Bool = true, olderThan age: TimeInterval = 0) -> [String] {
+        let cutoff = Date().addingTimeInterval(-age)
+        func settled(_ item: String) -> Bool {
+            guard age > 0 else { return true }
+            var st = stat()
+            guard lstat(root + "/" + item, &st) == 0 else { return false }
+            return Double(st.st_mtim.tv_sec) <= cutoff.timeIntervalSince1970
+        }
         var paths: [String] = []
         guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [] }
         while let item = enumerator.nextObject() as? String {
             let name = (item as NSString).lastPathComponent
             if name.hasPrefix(".") {
-                if name.hasSuffix(".tmp"), removeTemporaries { unlink(root + "/" + item) }
+                if name.hasSuffix(".tmp"), removeTemporaries, settled(item) { unlink(root + "/" + item) }
                 if (enumerator.fileAttributes?[.type] as? FileAttributeType) == .typeDirectory { enumerator.skipDescendants() }
                 continue
             }

@@ -44,8 +44,10 @@ extension ArchiveIndex {
     // MARK: Feed leases
 
     /// Leases feeds that are due to this node: feeds in `urls` whose lease is free or
-    /// expired (or already this node's), due by `now`, oldest due first, at most `limit`,
-    /// skipping rows another node is leasing at this very moment. Returns the leased URLs.
+    /// expired (or already this node's), due by `now` or holding entries a node left
+    /// pending (it died mid-poll: the poll saved the next due time before the entries
+    /// were done), oldest due first, at most `limit`, skipping rows another node is
+    /// leasing at this very moment. Returns the leased URLs.
     /// On SQLite every due feed is this node's.
     public func leaseDueFeeds(_ urls: [String], node: String, now: Date, seconds: Int, limit: Int) throws -> [String] {
         guard isShared else { return urls }
@@ -60,7 +62,9 @@ extension ArchiveIndex {
         try db.prepare("""
             UPDATE feeds SET lease_node = ?, lease_until = now() + make_interval(secs => ?)
             WHERE url IN (
-                SELECT url FROM feeds WHERE url = ANY(?::text[]) AND (next_due IS NULL OR next_due <= ?)
+                SELECT url FROM feeds WHERE url = ANY(?::text[])
+                    AND (next_due IS NULL OR next_due <= ?
+                         OR EXISTS (SELECT 1 FROM entries WHERE entries.feed_url = feeds.url AND entries.status = 'pending'))
                     AND (lease_until IS NULL OR lease_until < now() OR lease_node = ?)
                 ORDER BY next_due NULLS FIRST LIMIT ? FOR UPDATE SKIP LOCKED)
             RETURNING url

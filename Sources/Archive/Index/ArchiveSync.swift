@@ -48,11 +48,18 @@ public struct ArchiveSync {
 
     /// The list of files against the list of rows (cheap: no file is read). A reader
     /// passes `removeTemporaries: false` so that comparing changes nothing.
-    public func compare(removeTemporaries: Bool = true) throws -> Report {
-        let files = store.allArticlePaths(removeTemporaries: removeTemporaries)
+    public func compare(removeTemporaries: Bool = true, settledFor age: TimeInterval = 0) throws -> Report {
+        let files = store.allArticlePaths(removeTemporaries: removeTemporaries, olderThan: age)
         let indexed = try index.articlePaths()
         var report = Report()
-        report.missingFromIndex = files.filter { !indexed.contains($0) }
+        // A file younger than `age` may be another node's, published and not yet committed.
+        let cutoff = Date().timeIntervalSince1970 - age
+        report.missingFromIndex = files.filter { path in
+            guard !indexed.contains(path) else { return false }
+            guard age > 0 else { return true }
+            var st = stat()
+            return lstat(store.root + "/" + path, &st) == 0 && Double(st.st_mtim.tv_sec) <= cutoff
+        }
         let fileSet = Set(files)
         report.missingFromArchive = indexed.filter { !fileSet.contains($0) }.sorted()
         return report
@@ -115,7 +122,8 @@ public struct ArchiveSync {
     /// archive must not empty the index. `winnow reindex` is the explicit way.
     @discardableResult
     public func repair(signature: (Article) -> [UInt8]? = { _ in nil }, maxPruneShare: Double = 0.1) throws -> Report {
-        var report = try compare()
+        // Shared index: files younger than any batch lasts may be another node's, mid-commit.
+        var report = try compare(settledFor: index.isShared ? 600 : 0)
         let pruning = report.missingFromArchive.count
         if pruning > 0 {
             let indexed = try index.articleCount()
