@@ -341,7 +341,10 @@ public final class FeedService: @unchecked Sendable {
         let candidates = sources.keys.sorted().filter { !polling.contains($0) }
         guard !candidates.isEmpty else { done?(); return }
         leasing = true
-        let limit = max(1, config.fetch.maxConnections * 2 - polling.count)
+        // A few at a time, up to the transfers this node can run: the first node to tick
+        // does not take every due feed, so the work spreads over the nodes.
+        let limit = max(0, min(4, config.fetch.maxConnections - polling.count))
+        guard limit > 0 else { done?(); return }
         ingestQueue.async { @Sendable in
             var leased: [(String, FeedRecord?)] = []
             do {

@@ -62,10 +62,19 @@ public final class Ingestor {
         guard var follower else { return }
         var keys: [UInt64] = []
         for case (_, .success(let prepared)) in extracted { keys += SignatureIndex.keys(of: prepared.fingerprint.signature) }
+        let started = DispatchTime.now().uptimeNanoseconds
         try index.lockForDecision(keys)
+        let locked = DispatchTime.now().uptimeNanoseconds
         let now = clock()
-        try dedupe.catchUp(&follower, ownKeys: &ownKeys, today: DayNumber.of(secondsSince1970: now.timeIntervalSince1970), now: now)
+        let learnt = try dedupe.catchUp(&follower, ownKeys: &ownKeys, today: DayNumber.of(secondsSince1970: now.timeIntervalSince1970), now: now)
         self.follower = follower
+        if !keys.isEmpty {
+            logger.debug("cluster.locked", metadata: [
+                "keys": "\(keys.count)", "wait_ms": "\(String(format: "%.2f", Double(locked - started) / 1e6))",
+                "caught_up": "\(learnt)",
+                "catch_up_ms": "\(String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - locked) / 1e6))",
+            ])
+        }
     }
 
     /// Shared index: learns what other nodes stored (between batches, when told by
