@@ -166,3 +166,10 @@ public enum Whitespace {
         return out
     }
 }
+
+/// TEMPORARY tuning switches (WINNOW_EXP=a,b,c).
+enum Exp {
+    static let on: Set<String> = Set((ProcessInfo.processInfo.environment["WINNOW_EXP"] ?? "").split(separator: ",").map(String.init))
+    static func has(_ s: String) -> Bool { on.contains(s) }
+    static let atomic = has("atomic"), furn = has("furn"), caption = has("caption")
+}
