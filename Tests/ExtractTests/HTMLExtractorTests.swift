@@ -271,3 +271,16 @@ import WinnowCore
         #expect(doc.author == "The Launcher Team")
     }
 }
+
+extension HTMLSectionsAndMetadataTests {
+    @Test func pageWithoutAnArticleStillYieldsItsHeadings() throws {
+        let doc = try extract("headings-only.html")
+        #expect(doc.paragraphs == ["First set of pictures", "Second set of pictures"])
+    }
+
+    @Test func longTickerInASidebarStaysOut() throws {
+        let doc = try extract("sidebar-ticker.html")
+        #expect(doc.text.contains("valley hospital"))
+        #expect(!doc.text.contains("Ticker item"))
+    }
+}

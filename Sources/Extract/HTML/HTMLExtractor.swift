@@ -83,6 +83,14 @@ public enum HTMLExtractor {
         if chars < 250, let body = resolver.jsonLD.articleBody, body.count > 2 * chars {
             paragraphs = body.split(whereSeparator: \.isNewline).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
         }
+        if paragraphs.isEmpty {
+            // Nothing reads as an article (a page of headings and pictures): its own visible
+            // lines, outside boilerplate regions and link lists, rather than nothing.
+            paragraphs = selector.candidateBlocks(in: 0).compactMap { i -> String? in
+                let b = page.blocks[i]
+                return b.linkChars * 2 < b.chars && !b.context.contains(.caption) ? page.string(b) : nil
+            }
+        }
 
         if debug { dumpBlocks(page, selector: selector, container: container, kept: Set(paragraphs), reasons: filter.reasons) }
         var document = ExtractedDocument()
@@ -165,11 +173,4 @@ public enum Whitespace {
         }
         return out
     }
-}
-
-/// TEMPORARY tuning switches (WINNOW_EXP=a,b,c).
-enum Exp {
-    static let on: Set<String> = Set((ProcessInfo.processInfo.environment["WINNOW_EXP"] ?? "").split(separator: ",").map(String.init))
-    static func has(_ s: String) -> Bool { on.contains(s) }
-    static let atomic = has("atomic"), furn = has("furn"), caption = has("caption")
 }
