@@ -284,3 +284,12 @@ extension HTMLSectionsAndMetadataTests {
         #expect(!doc.text.contains("Ticker item"))
     }
 }
+
+extension HTMLSectionsAndMetadataTests {
+    @Test func linkedSectionHeadingsOverTheirSectionsStay() throws {
+        let doc = try extract("linked-section-headings.html")
+        #expect(doc.paragraphs.contains("Installing on Linux"))
+        #expect(doc.paragraphs.contains("Installing on macOS"))
+        #expect(!doc.text.contains("Jobs at the company"))
+    }
+}

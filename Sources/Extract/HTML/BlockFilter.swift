@@ -76,7 +76,7 @@ struct BlockFilter {
                     why(i, "teaser-run"); dropped.insert(position); continue
                 }
             }
-            if b.linkChars * 2 >= b.chars, !keepsLinkLine(b, groups) { why(i, "links"); dropped.insert(position); continue }
+            if b.linkChars * 2 >= b.chars, !keepsLinkLine(b, groups), !headsSection(b, position, candidates) { why(i, "links"); dropped.insert(position); continue }
             let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
             if b.chars <= 60, b.tag != .tr {
                 let key = Self.normalized(bytes)
@@ -151,6 +151,13 @@ struct BlockFilter {
             result.removeLast()
         }
         return result
+    }
+
+    /// A linked section heading ("<h2><a href=#…>…</a></h2>", a permalink) whose section follows:
+    /// the next candidate is a plain paragraph.
+    private func headsSection(_ b: BlockRecord, _ position: Int, _ candidates: [Int]) -> Bool {
+        guard b.context.contains(.heading) || b.tag.isHeading, b.chars <= 120, position + 1 < candidates.count else { return false }
+        return Self.isPlainParagraph(page.blocks[candidates[position + 1]])
     }
 
     /// A linked headline: a short line that is (nearly) all link.
