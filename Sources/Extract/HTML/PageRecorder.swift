@@ -214,10 +214,28 @@ struct PageRecorder {
 
     /// A class or id naming a byline: "byline", "author", "writtenby" (any case, anywhere in the value).
     private static func namesByline(_ value: UnsafePointer<UInt8>) -> Bool {
-        var lower: [UInt8] = []
+        // In place, without a copy: this runs on every class and id until a byline is found.
         var i = 0
-        while value[i] != 0 && i < 256 { lower.append(value[i] | 0x20); i += 1 }
-        return contains(lower, "byline") || contains(lower, "author") || contains(lower, "writtenby")
+        while value[i] != 0 && i < 256 {
+            switch value[i] | 0x20 {
+            case 0x62: if startsWith(value + i, "byline") { return true } // b
+            case 0x61: if startsWith(value + i, "author") { return true } // a
+            case 0x77: if startsWith(value + i, "writtenby") { return true } // w
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `text` (NUL-terminated) begins with the lowercase ASCII `needle`, ignoring case.
+    private static func startsWith(_ text: UnsafePointer<UInt8>, _ needle: StaticString) -> Bool {
+        let n = needle.utf8Start
+        for k in 0..<needle.utf8CodeUnitCount {
+            let c = text[k]
+            if c == 0 || c | 0x20 != n[k] { return false }
+        }
+        return true
     }
 
     /// An id made from a sentence: five or more words joined by hyphens or underscores, no spaces.
