@@ -227,3 +227,69 @@ import WinnowCore
         #expect(doc.title == "Ferry timetable for the winter")
     }
 }
+
+/// Issue 13: section headings, list items, bylines and JSON-LD across sites.
+@Suite struct HTMLSectionsAndMetadataTests {
+    func extract(_ name: String) throws -> ExtractedDocument {
+        HTMLExtractor.extract(Array(try Data(contentsOf: HTMLExtractorTests.fixtures.appendingPathComponent(name))), url: nil, charset: nil)
+    }
+
+    @Test func sectionHeadingsFoldCaseBeyondASCIIAndDropCounts() throws {
+        let doc = try extract("section-heading-case.html")
+        #expect(doc.text.contains("dreitausend Menschen"))
+        #expect(!doc.text.contains("Ähnliche Beiträge"))
+        #expect(!doc.text.contains("Marktplatzes"))
+        #expect(!doc.text.contains("Kommentare"))
+        #expect(!doc.text.contains("mit dem Fahrrad"))
+        #expect(BlockFilter.normalized("Über den Autor") == "über den autor")
+        #expect(BlockFilter.uncounted("12 comments") == "comments")
+        #expect(BlockFilter.uncounted("2024") == "2024")
+    }
+
+    @Test func keepsShortListItemsBeforeADroppedLinkLine() throws {
+        let doc = try extract("ingredient-list.html")
+        for item in ["250 g red lentils", "1 medium onion, chopped", "2 tablespoons olive oil", "1 litre vegetable stock"] {
+            #expect(doc.paragraphs.contains(item))
+        }
+        #expect(!doc.text.contains("basket"))
+        #expect(doc.text.contains("juice of a lemon"))
+    }
+
+    @Test func bylineFromClassAndJSONLDInsideCDATA() throws {
+        let doc = try extract("byline-class.html")
+        #expect(doc.author == "Ines Moreau")
+        #expect(doc.published == DateParser.parse("2022-06-03T09:45:00Z"))
+        #expect(!doc.text.contains("Ines Moreau"))
+        #expect(MetadataResolver.bylineName("Joe Wee Monday, February 29, 2016") == nil)
+        #expect(MetadataResolver.bylineName("by Stella Kim, Jennifer Jett") == "Stella Kim, Jennifer Jett")
+        #expect(JSONLDInfo.unwrapped("  //<![CDATA[\n{\"a\": 1}\n//]]>  ") == "\n{\"a\": 1}\n")
+    }
+
+    @Test func socialMediaPostingDatesAndOpenGraphArticleAuthor() throws {
+        let doc = try extract("social-posting.html")
+        #expect(doc.published == DateParser.parse("2014-09-02T12:35:27Z"))
+        #expect(doc.author == "The Launcher Team")
+    }
+}
+
+extension HTMLSectionsAndMetadataTests {
+    @Test func pageWithoutAnArticleStillYieldsItsHeadings() throws {
+        let doc = try extract("headings-only.html")
+        #expect(doc.paragraphs == ["First set of pictures", "Second set of pictures"])
+    }
+
+    @Test func longTickerInASidebarStaysOut() throws {
+        let doc = try extract("sidebar-ticker.html")
+        #expect(doc.text.contains("valley hospital"))
+        #expect(!doc.text.contains("Ticker item"))
+    }
+}
+
+extension HTMLSectionsAndMetadataTests {
+    @Test func linkedSectionHeadingsOverTheirSectionsStay() throws {
+        let doc = try extract("linked-section-headings.html")
+        #expect(doc.paragraphs.contains("Installing on Linux"))
+        #expect(doc.paragraphs.contains("Installing on macOS"))
+        #expect(!doc.text.contains("Jobs at the company"))
+    }
+}

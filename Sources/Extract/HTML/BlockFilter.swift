@@ -76,11 +76,11 @@ struct BlockFilter {
                     why(i, "teaser-run"); dropped.insert(position); continue
                 }
             }
-            if b.linkChars * 2 >= b.chars, !keepsLinkLine(b, groups) { why(i, "links"); dropped.insert(position); continue }
+            if b.linkChars * 2 >= b.chars, !keepsLinkLine(b, groups), !headsSection(b, position, candidates) { why(i, "links"); dropped.insert(position); continue }
             let bytes = page.text[Int(b.start)..<Int(b.start + b.length)]
             if b.chars <= 60, b.tag != .tr {
                 let key = Self.normalized(bytes)
-                if Self.openers.contains(key), b.context.contains(.heading) || b.chars <= 30 {
+                if Self.openers.contains(key) || Self.openers.contains(Self.uncounted(key)), b.context.contains(.heading) || b.chars <= 30 {
                     // A teaser run opens here: skip to the end of the heading's enclosing block.
                     let owner = page.elements[Int(b.element)]
                     var scope = b.element
@@ -151,6 +151,13 @@ struct BlockFilter {
             result.removeLast()
         }
         return result
+    }
+
+    /// A linked section heading ("<h2><a href=#…>…</a></h2>", a permalink) whose section follows:
+    /// the next candidate is a plain paragraph.
+    private func headsSection(_ b: BlockRecord, _ position: Int, _ candidates: [Int]) -> Bool {
+        guard b.context.contains(.heading) || b.tag.isHeading, b.chars <= 120, position + 1 < candidates.count else { return false }
+        return Self.isPlainParagraph(page.blocks[candidates[position + 1]])
     }
 
     /// A linked headline: a short line that is (nearly) all link.
@@ -273,6 +280,9 @@ struct BlockFilter {
     static func isLabel(_ b: BlockRecord, _ text: String) -> Bool {
         if b.context.contains(.heading) || b.tag.isHeading { return b.chars <= 120 }
         guard b.chars <= 40, let last = text.unicodeScalars.last else { return false }
+        // An item of a list or a table row is the list's content ("250 g minced lamb"), not a
+        // section's label, unless it announces one ("Tagged:").
+        if b.context.contains(.listItem) || b.tag == .tr { return last == ":" }
         return !".!?\"”“»«)".unicodeScalars.contains(last)
     }
 
@@ -295,8 +305,17 @@ struct BlockFilter {
         var start = 0, end = out.count
         while start < end, out[start] < 128, !ASCII.isAlnum(out[start]) { start += 1 }
         while end > start, out[end - 1] < 128, !ASCII.isAlnum(out[end - 1]) { end -= 1 }
-        return String(decoding: out[start..<end], as: UTF8.self)
+        let key = String(decoding: out[start..<end], as: UTF8.self)
+        // "Ähnliche Beiträge", "Über den Autor", "Комментарии": capitals beyond ASCII fold too.
+        return out[start..<end].contains(where: { $0 >= 0x80 }) ? key.lowercased() : key
     }
 
     static func normalized(_ text: String) -> String { normalized(Array(text.utf8)) }
+
+    /// A section heading with its count dropped: "12 comments" -> "comments", "0 Kommentare" -> "kommentare".
+    static func uncounted(_ key: String) -> String {
+        let digits = key.utf8.prefix(while: { $0 >= 48 && $0 <= 57 }).count
+        guard digits > 0, digits < key.utf8.count, key.utf8.dropFirst(digits).first == 32 else { return key }
+        return String(key.dropFirst(digits + 1))
+    }
 }

@@ -37,11 +37,13 @@ struct ContentSelector {
         var inWeak = [Bool](repeating: false, count: n)
         for e in 0..<n {
             let f = elements[e].flags
-            // Wrappers of most of the page's prose (`<form>` around everything, `has-sidebar`) are not boilerplate.
+            // Wrappers of most of the page's prose (`<form>` around everything, `has-sidebar`) are not boilerplate;
+            // a sidebar (`<aside>`, `role=complementary`) or other furniture must hold well over half of it
+            // (a long live ticker beside a short article is still a sidebar).
             // An `<article>` holding most of the prose is the article even when a state class says
             // it has comments ("post commented").
             let exempt = f.contains(.comments) ? good[e] >= 0.9 * total || (f.contains(.structural) && good[e] >= 0.5 * total)
-                : f.contains(.articleBody) || f.contains(.structural) || good[e] >= 0.4 * total
+                : f.contains(.articleBody) || f.contains(.structural) || good[e] >= (f.contains(.furniture) ? 0.6 : 0.4) * total
             let neg = !exempt && (f.contains(.comments) || !f.isDisjoint(with: [.negativeHint, .furniture]))
             negative[e] = neg
             weak[e] = !exempt && !neg && f.contains(.weakNegativeHint)

@@ -83,6 +83,14 @@ public enum HTMLExtractor {
         if chars < 250, let body = resolver.jsonLD.articleBody, body.count > 2 * chars {
             paragraphs = body.split(whereSeparator: \.isNewline).map { Whitespace.collapse(String($0)) }.filter { !$0.isEmpty }
         }
+        if paragraphs.isEmpty {
+            // Nothing reads as an article (a page of headings and pictures): its own visible
+            // lines, outside boilerplate regions and link lists, rather than nothing.
+            paragraphs = selector.candidateBlocks(in: 0).compactMap { i -> String? in
+                let b = page.blocks[i]
+                return b.linkChars * 2 < b.chars && !b.context.contains(.caption) ? page.string(b) : nil
+            }
+        }
 
         if debug { dumpBlocks(page, selector: selector, container: container, kept: Set(paragraphs), reasons: filter.reasons) }
         var document = ExtractedDocument()

@@ -73,14 +73,29 @@ struct MetadataResolver {
     }
 
     func author(byline: String?) -> String? {
-        let candidates: [String?] = [jsonLD.author, meta("dc:creator", "dcterm:creator", "dcterms:creator", "author", "article:author", "dc.creator", "parsely-author", "sailthru.author"),
-                                     raw.itemAuthor, raw.relAuthor, byline]
+        let candidates: [String?] = [jsonLD.author, meta("dc:creator", "dcterm:creator", "dcterms:creator", "author", "article:author", "dc.creator", "parsely-author", "sailthru.author")
+                                         ?? meta("og:article:author"),
+                                     raw.itemAuthor, raw.relAuthor, byline, raw.classAuthor]
         for c in candidates {
             guard let c = c.map({ Whitespace.collapse($0) }), !c.isEmpty, c.count < 120,
                   !c.hasPrefix("http://"), !c.hasPrefix("https://") else { continue }
             return c
         }
         return nil
+    }
+
+    /// "By Jane Doe" -> "Jane Doe"; nil when what is left is no list of names: empty, holding
+    /// digits (a date beside the name) or as long as a sentence (a "follow the author" teaser).
+    static func bylineName(_ text: String) -> String? {
+        var name = Substring(text)
+        for prefix in ["by ", "von ", "par ", "por ", "di ", "door ", "written by ", "text: ", "autor: ", "author: "] where name.lowercased().hasPrefix(prefix) {
+            name = name.dropFirst(prefix.count)
+            break
+        }
+        let trimmed = name.trimmingCharacters(in: .whitespaces)
+        guard trimmed.contains(where: \.isLetter), !trimmed.contains(where: \.isNumber),
+              trimmed.split(separator: " ").count <= 8 else { return nil }
+        return trimmed
     }
 
     var canonicalURL: String? {
@@ -139,10 +154,23 @@ struct JSONLDInfo {
 
     init(_ scripts: [String]) {
         for script in scripts {
-            guard let data = script.data(using: .utf8),
+            guard let data = Self.unwrapped(script).data(using: .utf8),
                   let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { continue }
             visit(json, depth: 0)
         }
+    }
+
+    /// The JSON inside the wrappers pages put around scripts: `<![CDATA[ … ]]>` (also behind
+    /// `//`) and `<!-- … -->`.
+    static func unwrapped(_ script: String) -> String {
+        var s = Substring(script).drop(while: \.isWhitespace)
+        for (open, close) in [("//<![CDATA[", "//]]>"), ("<![CDATA[", "]]>"), ("<!--", "-->")] where s.hasPrefix(open) {
+            s = s.dropFirst(open.count)
+            while let last = s.last, last.isWhitespace { s = s.dropLast() }
+            if s.hasSuffix(close) { s = s.dropLast(close.count) }
+            break
+        }
+        return String(s)
     }
 
     private static func string(_ v: Any?) -> String? {
@@ -167,7 +195,8 @@ struct JSONLDInfo {
         guard let object = value as? [String: Any] else { return }
         if let graph = object["@graph"] { visit(graph, depth: depth + 1) }
         let types: [String] = (object["@type"] as? String).map { [$0] } ?? (object["@type"] as? [String]) ?? []
-        let articleish = types.contains { $0.hasSuffix("Article") || $0 == "BlogPosting" || $0 == "Report" || $0 == "Posting" }
+        let articleish = types.contains { $0.hasSuffix("Article") || $0 == "BlogPosting" || $0 == "Report" || $0 == "Posting"
+            || $0.hasSuffix("Posting") }
         let pageish = articleish || types.contains { $0 == "WebPage" || $0 == "ItemPage" }
         guard pageish else { return }
         if articleish || headline == nil {

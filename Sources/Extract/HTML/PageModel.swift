@@ -67,4 +67,6 @@ struct RawMetadata {
     var itemDatePublished: String?
     var itemAuthor: String?
     var relAuthor: String?
+    /// Text of the first short element whose class or id names a byline or author.
+    var classAuthor: String?
 }

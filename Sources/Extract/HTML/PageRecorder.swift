@@ -30,10 +30,12 @@ struct PageRecorder {
     private var runLinkChars: Int32 = 0
     private var runPunctuation: Int32 = 0
     private var pendingSpace = false
+    /// Elements whose class or id named a byline, looked at so far (bounds the captured text).
+    private var bylineTries = 0
 
     /// An element whose whole text content is wanted (libxml2's `xmlNodeGetContent`).
     private struct Capture {
-        enum Target { case title, jsonLD, itemDatePublished, itemAuthor, relAuthor }
+        enum Target { case title, jsonLD, itemDatePublished, itemAuthor, relAuthor, classAuthor }
         var depth: Int
         var target: Target
         var start: Int
@@ -157,6 +159,10 @@ struct PageRecorder {
                 guard let value else { continue }
                 // `id="sharing-with-a-single-developer"`: a heading's anchor, not a name of a role.
                 if NameKey.of(UnsafeRawPointer(name)) == Self.attrID, Self.isSlug(value) { continue }
+                if metadata.classAuthor == nil, bylineTries < 24, tag != .body, tag != .html, Self.namesByline(value) {
+                    bylineTries += 1
+                    beginCapture(.classAuthor)
+                }
                 let hint = hints.classify(value)
                 if hint.contains(.negative) { flags.insert(.negativeHint) }
                 if hint.contains(.positive) { flags.insert(.positiveHint) }
@@ -202,6 +208,32 @@ struct PageRecorder {
             default:
                 break
             }
+        }
+        return true
+    }
+
+    /// A class or id naming a byline: "byline", "author", "writtenby" (any case, anywhere in the value).
+    private static func namesByline(_ value: UnsafePointer<UInt8>) -> Bool {
+        // In place, without a copy: this runs on every class and id until a byline is found.
+        var i = 0
+        while value[i] != 0 && i < 256 {
+            switch value[i] | 0x20 {
+            case 0x62: if startsWith(value + i, "byline") { return true } // b
+            case 0x61: if startsWith(value + i, "author") { return true } // a
+            case 0x77: if startsWith(value + i, "writtenby") { return true } // w
+            default: break
+            }
+            i += 1
+        }
+        return false
+    }
+
+    /// `text` (NUL-terminated) begins with the lowercase ASCII `needle`, ignoring case.
+    private static func startsWith(_ text: UnsafePointer<UInt8>, _ needle: StaticString) -> Bool {
+        let n = needle.utf8Start
+        for k in 0..<needle.utf8CodeUnitCount {
+            let c = text[k]
+            if c == 0 || c | 0x20 != n[k] { return false }
         }
         return true
     }
@@ -296,6 +328,10 @@ struct PageRecorder {
         case .itemDatePublished: if metadata.itemDatePublished == nil { metadata.itemDatePublished = value }
         case .itemAuthor: if metadata.itemAuthor == nil { metadata.itemAuthor = value }
         case .relAuthor: if metadata.relAuthor == nil { metadata.relAuthor = value }
+        case .classAuthor:
+            // Readability's rule: the first such element with a short text (here: one that reads as names).
+            let text = Whitespace.collapse(value)
+            if metadata.classAuthor == nil, text.count < 100, let name = MetadataResolver.bylineName(text) { metadata.classAuthor = name }
         }
     }
 
