@@ -46,6 +46,8 @@ public final class Service: @unchecked Sendable {
     // Confined to `control`.
     var timers: [DispatchSourceTimer] = []
     var signalSources: [DispatchSourceSignal] = []
+    /// Shared index: readable when another node announced new signatures (LISTEN/NOTIFY).
+    var signatureNotices: DispatchSourceRead?
 
     public init(config: Config, configPath: String, logger: Logger) throws {
         self.config = config
@@ -121,6 +123,7 @@ public final class Service: @unchecked Sendable {
     private func startWork() {
         do {
             try startInboxWatch()
+            try startFollowingCluster()
         } catch {
             logger.critical("startup.failed", metadata: ["reason": "\(error)"])
             exit(1)
@@ -134,6 +137,21 @@ public final class Service: @unchecked Sendable {
         notifier.notify("READY=1", statusLine())
         writeStatus(state: "running")
         writeMetrics()
+    }
+
+    /// Shared index: woken by `NOTIFY winnow_signatures` (on the work queue, which owns the
+    /// index connection), the node reads the signatures other nodes just committed.
+    private func startFollowingCluster() throws {
+        guard let socket = try ingestor.index.listenForSignatures() else { return }
+        let source = DispatchSource.makeReadSource(fileDescriptor: socket, queue: work)
+        source.setEventHandler { @Sendable in
+            guard self.ingestor.index.receivedSignatureNotice() else { return }
+            do { try self.ingestor.followCluster() } catch {
+                self.logger.error("cluster.follow_failed", metadata: ["reason": "\(error)"])
+            }
+        }
+        source.resume()
+        signatureNotices = source
     }
 
     private func startInboxWatch() throws {
@@ -226,9 +244,10 @@ public final class Service: @unchecked Sendable {
         }
         // Folders cannot move under a running daemon; a file that names other folders is
         // more likely half-written (defaults filling the gaps) than meant, so none of it applies.
-        if fresh.paths != config.paths {
+        if fresh.paths != config.paths || fresh.index != config.index {
             logger.error("reload.rejected", metadata: [
-                "config": "\(configPath)", "reason": "[paths] differ from the running ones; restart to change folders (nothing applied)",
+                "config": "\(configPath)", "reason": fresh.paths != config.paths ? "[paths] differ from the running ones; restart to change folders (nothing applied)"
+                    : "[index] differs from the running one; restart to change the index (nothing applied)",
             ])
             return
         }

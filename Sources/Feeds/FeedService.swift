@@ -217,6 +217,18 @@ public final class FeedService: @unchecked Sendable {
     /// polls and their entries are done. Must not be called on `ingestQueue` with `wait`.
     @discardableResult
     public func pollAllDue(wait: Bool, force: Bool = false) -> [FeedPollResult] {
+        // A shared index leases a few feeds per round: with `wait`, rounds run until none
+        // is left due for this node.
+        guard ingestor.index.isShared, wait, !force else { return pollRound(wait: wait, force: force) }
+        var all: [FeedPollResult] = []
+        while true {
+            let round = pollRound(wait: true, force: false)
+            if round.isEmpty { return all.sorted { $0.url < $1.url } }
+            all += round
+        }
+    }
+
+    private func pollRound(wait: Bool, force: Bool) -> [FeedPollResult] {
         let group = DispatchGroup()
         let results = Locked<[FeedPollResult]>([])
         group.enter()
@@ -340,11 +352,11 @@ public final class FeedService: @unchecked Sendable {
         guard !leasing else { done?(); return }
         let candidates = sources.keys.sorted().filter { !polling.contains($0) }
         guard !candidates.isEmpty else { done?(); return }
-        leasing = true
         // A few at a time, up to the transfers this node can run: the first node to tick
         // does not take every due feed, so the work spreads over the nodes.
         let limit = max(0, min(4, config.fetch.maxConnections - polling.count))
         guard limit > 0 else { done?(); return }
+        leasing = true
         ingestQueue.async { @Sendable in
             var leased: [(String, FeedRecord?)] = []
             do {

@@ -134,3 +134,19 @@ extension ArchiveIndex {
         return rows
     }
 }
+
+extension ArchiveIndex {
+    /// Starts listening for `NOTIFY winnow_signatures`; returns the connection's socket to
+    /// watch (readable when a notification may have arrived), or nil on SQLite.
+    public func listenForSignatures() throws -> Int32? {
+        guard let connection = db.postgres else { return nil }
+        try connection.execute("LISTEN winnow_signatures")
+        return connection.socket
+    }
+
+    /// Reads what arrived on the socket; true when another node announced new signatures.
+    public func receivedSignatureNotice() -> Bool {
+        guard let connection = db.postgres else { return false }
+        return connection.notifications().contains { $0.channel == "winnow_signatures" }
+    }
+}
