@@ -32,7 +32,20 @@ public enum TextNormalizer {
                     // A capital letter that only lower-cases (Р → р, É → é) is still stable.
                     let lower = p.lowercaseMapping.unicodeScalars
                     guard p.isAlphabetic, lower.count == 1, let l = lower.first, l != scalar,
-                          !l.properties.changesWhenNFKCCaseFolded, !l.properties.changesWhenLowercased else { return nil }
+                          !l.properties.changesWhenNFKCCaseFolded, !l.properties.changesWhenLowercased else {
+                        // Other scalars (ß, the ellipsis, no-break spaces, soft hyphens, ligatures)
+                        // fold on their own as they do in this text, whose scalars cannot
+                        // compose (no marks, no jamo), when their fold holds no mark either.
+                        switch p.generalCategory {
+                        case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+                        default: break
+                        }
+                        guard let fold = ScalarFolds.shared.fold(scalar) else { return nil }
+                        for folded in fold {
+                            if folded == " " { out.separate() } else { out.keep(folded) }
+                        }
+                        continue
+                    }
                     emitted = l
                 }
                 switch p.generalCategory {
@@ -102,4 +115,49 @@ struct WordJoiner {
     mutating func separate() { pendingSpace = true }
 
     var string: String { String(out) }
+}
+
+/// The fold of single scalars (Foundation's NFKC, then lower case; a space for each scalar
+/// that is not kept), asked of Foundation once per scalar and remembered. Nil for a scalar
+/// whose fold holds a scalar that could compose with a neighbour (a mark, a jamo, a
+/// non-zero combining class): its fold depends on the text around it.
+final class ScalarFolds: @unchecked Sendable {
+    static let shared = ScalarFolds()
+    private let lock = NSLock()
+    private var known: [UInt32: [Unicode.Scalar]?] = [:]
+
+    func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        lock.lock()
+        if let answer = known[scalar.value] { lock.unlock(); return answer }
+        lock.unlock()
+        let answer = Self.compute(scalar)
+        lock.lock()
+        if known.count < 8192 { known[scalar.value] = answer }
+        lock.unlock()
+        return answer
+    }
+
+    private static func compute(_ scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        let folded = String(Character(scalar)).precomposedStringWithCompatibilityMapping.lowercased()
+        var out: [Unicode.Scalar] = []
+        for s in folded.unicodeScalars {
+            let v = s.value
+            if v < 0x80 {
+                let keep = (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A)
+                out.append(keep ? s : " ")
+                continue
+            }
+            let p = s.properties
+            if p.canonicalCombiningClass != .notReordered { return nil }
+            switch p.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+            default: break
+            }
+            if (0x1100...0x11FF).contains(v) || (0xA960...0xA97F).contains(v) || (0xD7B0...0xD7FF).contains(v) || (0x3130...0x318F).contains(v) {
+                return nil
+            }
+            out.append(p.isAlphabetic || p.numericType != nil ? s : " ")
+        }
+        return out
+    }
 }
