@@ -36,6 +36,10 @@ public final class ArchiveIndex {
         self.path = path
         isReadOnly = true
         db = try SQLiteDatabase(path: path, readOnly: true)
+        // Readers mostly search: pages read through a memory map rather than copied into a
+        // private cache (SQLite clamps the size to what it was built to allow). Best effort:
+        // a damaged file must still open, for `reindex --check` to report it.
+        try? db.execute("PRAGMA mmap_size=2147418112; PRAGMA cache_size=-65536")
     }
 
     /// Opens the index for reading only (status, feeds, similar, `reindex --check`): it
