@@ -44,3 +44,14 @@ import Testing
         #expect(long.count <= Slug.maxLength && !long.hasSuffix("-"))
     }
 }
+
+@Suite struct WordCountTests {
+    /// The index's word count agrees with splitting on spaces, marks after a space included.
+    @Test func countsAsSplitDoes() {
+        let samples = ["", " ", "a", "a b", "  a  b  ", "Zürich ist schön", "a \u{301}b", "\u{600} x", "Россия и КНДР",
+                       "x \u{200D}y", "tab\tis no space", "end ", " start", "朝鲜 导弹", "a\u{A0}b c"]
+        for text in samples {
+            #expect(ArchiveIndex.wordCount(text) == text.split(separator: " ").count, "\(Array(text.unicodeScalars))")
+        }
+    }
+}

@@ -16,6 +16,9 @@ public final class ArchiveIndex {
     /// (`winnow bench search`). An index stored without it is not marked searchable.
     public var indexesText = true
 
+    // The kept statements hold the connection: let it go with the index.
+    deinit { db.clearCachedStatements() }
+
     /// The index file in a state folder.
     public static func file(in stateDirectory: String) -> String { stateDirectory + "/index.sqlite" }
 
@@ -98,11 +101,11 @@ public final class ArchiveIndex {
     /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
     public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
         try atomically {
-            let statement = try db.prepare("""
+            let statement = try db.cached("""
                 INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
                     content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
-            let words = article.paragraphs.reduce(0) { $0 + $1.split(separator: " ").count }
+            let words = article.paragraphs.reduce(0) { $0 + Self.wordCount($1) }
             try statement.run([
                 .text(article.id), .text(path), SQLiteValue(article.url), .text(article.title), SQLiteValue(article.source),
                 SQLiteValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLiteValue(article.author),
@@ -110,9 +113,31 @@ public final class ArchiveIndex {
                 .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
             ])
             guard indexesText else { return }
-            try db.prepare("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
+            try db.cached("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
                 .run([.text(article.title), .text(article.body)])
         }
+    }
+
+    /// `text.split(separator: " ").count` without making the pieces: runs of bytes between
+    /// spaces, counted on the bytes when every space stands between ASCII bytes (a space
+    /// next to another scalar may belong to its grapheme cluster, and is then no separator).
+    static func wordCount(_ text: String) -> Int {
+        var text = text
+        let fast: Int? = text.withUTF8 { bytes in
+            var count = 0
+            var inWord = false
+            for i in 0..<bytes.count {
+                if bytes[i] == 0x20 {
+                    if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < bytes.count && bytes[i + 1] >= 0x80) { return nil }
+                    inWord = false
+                } else if !inWord {
+                    inWord = true
+                    count += 1
+                }
+            }
+            return count
+        }
+        return fast ?? text.split(separator: " ").count
     }
 
     /// Runs `body` as one unit inside or outside the caller's transaction (a savepoint): an
