@@ -44,6 +44,8 @@ final class ExtractionThreads: @unchecked Sendable {
     private let lock = NSLock()
     private var idle: [Worker] = []
     static let maxIdle = 16
+    /// How much lower extraction threads are scheduled than the rest of the process.
+    static let niceIncrement: Int32 = 5
 
     func run(_ job: @escaping @Sendable () -> Void) {
         lock.lock()
@@ -68,6 +70,10 @@ final class ExtractionThreads: @unchecked Sendable {
 
         init(pool: ExtractionThreads) {
             let thread = Thread { [self] in
+                // Extraction runs ahead of the thread that commits the batch before: that
+                // thread's work (the index, the files) is the pipeline's critical path, so it
+                // gets a core first when both want one.
+                ThreadPriority.lower(by: ExtractionThreads.niceIncrement)
                 while true {
                     wake.wait()
                     lock.lock()
