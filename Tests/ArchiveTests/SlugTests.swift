@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import Archive
 
 @Suite struct SlugTests {
@@ -52,6 +53,18 @@ import Testing
                        "x \u{200D}y", "tab\tis no space", "end ", " start", "朝鲜 导弹", "a\u{A0}b c"]
         for text in samples {
             #expect(ArchiveIndex.wordCount(text) == text.split(separator: " ").count, "\(Array(text.unicodeScalars))")
+        }
+    }
+}
+
+extension SlugTests {
+    /// The shortcut past ICU gives the transform's slug for every scalar it takes.
+    @Test func plainLatinSlugsAsTheTransformDoes() {
+        #expect(Slug.plainLatin.count > 150)
+        for v in Slug.plainLatin.sorted() {
+            let title = "Ab" + String(Character(Unicode.Scalar(v)!)) + "cd ef"
+            let transformed = title.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? title
+            #expect(Slug.ascii(Slug.latin(title)) == Slug.ascii(transformed), "U+\(String(v, radix: 16))")
         }
     }
 }
