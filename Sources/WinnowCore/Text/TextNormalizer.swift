@@ -16,7 +16,7 @@ public enum TextNormalizer {
     /// (no marks, no combining class, no Hangul jamo). Nil when some scalar needs the full
     /// pass. Foundation's normaliser is most of the pipeline's serial cost otherwise.
     static func normalizeStable(_ text: String) -> String? {
-        var out = WordJoiner()
+        var out = WordJoiner(capacity: text.utf8.count)
         for scalar in text.unicodeScalars {
             let v = scalar.value
             let keep: Bool
@@ -103,18 +103,27 @@ public enum TextNormalizer {
 /// Kept scalars joined into words separated by single spaces: anything not kept between two
 /// kept scalars becomes one space.
 struct WordJoiner {
-    private var out = String.UnicodeScalarView()
+    // UTF-8 bytes, made a string once: appending scalar by scalar to a string costs more
+    // than the rest of the fold.
+    private var out: [UInt8] = []
     private var pendingSpace = false
 
+    init(capacity: Int = 0) { out.reserveCapacity(capacity) }
+
     mutating func keep(_ scalar: Unicode.Scalar) {
-        if pendingSpace && !out.isEmpty { out.append(" ") }
+        if pendingSpace && !out.isEmpty { out.append(0x20) }
         pendingSpace = false
-        out.append(scalar)
+        let v = scalar.value
+        if v < 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v))
+        } else {
+            UTF8.encode(scalar) { out.append($0) }
+        }
     }
 
     mutating func separate() { pendingSpace = true }
 
-    var string: String { String(out) }
+    var string: String { String(decoding: out, as: UTF8.self) }
 }
 
 /// The fold of single scalars (Foundation's NFKC, then lower case; a space for each scalar
