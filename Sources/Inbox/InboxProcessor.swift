@@ -78,6 +78,10 @@ public final class InboxProcessor {
         var batch: [(entry: InboxFolder.Entry, input: IngestInput)] = []
         var batchBytes = 0
         let batchSize = max(1, ingestor.config.pipeline.batchSize)
+        // The batch being extracted on the workers while this thread commits the one before
+        // it and reads the next: at most one, so at most two batches are held in memory.
+        var inFlight: InFlight?
+        defer { if let inFlight { abandon(inFlight) } }
         for entry in entries {
             if let reason = entry.stuck {
                 report.cannotProcess += 1
@@ -92,7 +96,7 @@ public final class InboxProcessor {
             let ready = readiness.writing.contains(entry.relativePath) ? age >= readiness.staleWriter : age >= readiness.settle
             guard ready else { report.waiting += 1; continue }
             if shouldStop() { report.interrupted = true; break }
-            if report.results.count + batch.count >= limit { report.more = true; break }
+            if report.results.count + batch.count + (inFlight?.owed ?? 0) >= limit { report.more = true; break }
             do {
                 switch try prepare(entry) {
                 case .done(let result):
@@ -101,7 +105,7 @@ public final class InboxProcessor {
                     batch.append((entry, input))
                     batchBytes += input.bytes.count
                     if batch.count >= batchSize || batchBytes >= Self.maxBatchBytes {
-                        try flush(batch, into: &report, now: now)
+                        try flush(batch, inFlight: &inFlight, into: &report, now: now)
                         batch.removeAll()
                         batchBytes = 0
                     }
@@ -112,7 +116,11 @@ public final class InboxProcessor {
                 setAsideEntry(entry, error: error, report: &report, now: now)
             }
         }
-        try flush(batch, into: &report, now: now)
+        try flush(batch, inFlight: &inFlight, into: &report, now: now)
+        if let last = inFlight {
+            inFlight = nil
+            try complete(last, into: &report, now: now)
+        }
         return report
     }
 
@@ -159,12 +167,55 @@ public final class InboxProcessor {
         }
     }
 
-    /// Runs a batch: claims committed together before the work starts (so a kill during
-    /// it is counted next time), the pipeline, then the moves with one fsync per folder and
-    /// the claims released together.
-    private func flush(_ batch: [(entry: InboxFolder.Entry, input: IngestInput)], into report: inout DrainReport,
-                       now: () -> Date) throws {
+    /// A batch claimed and handed to the workers: extracted there while this thread commits
+    /// the batch before it.
+    struct InFlight {
+        var batch: [(entry: InboxFolder.Entry, input: IngestInput)]
+        var hashes: [String]
+        /// Results known without the pipeline (inputs resumed after an interruption).
+        var results: [IngestResult?]
+        /// Inputs run through the pipeline, by their place in `batch`.
+        var fresh: [Int]
+        var preparation: Background<Ingestor.PreparedBatch>?
+        /// Results `complete` will add to the report.
+        var owed: Int { fresh.count + results.count(where: { $0 != nil }) }
+    }
+
+    /// Runs a batch, overlapped with the one before it: that one's extraction is awaited,
+    /// this one is claimed and handed to the workers, and the one before is committed and
+    /// moved while the workers extract. Extraction is pure and decisions are still made
+    /// one batch after another, in input order, so the archive is the same as without the
+    /// overlap. Claims are committed before a batch's extraction starts, and only while no
+    /// other extraction runs, so a kill during extraction is counted for that batch only.
+    private func flush(_ batch: [(entry: InboxFolder.Entry, input: IngestInput)], inFlight: inout InFlight?,
+                       into report: inout DrainReport, now: () -> Date) throws {
         guard !batch.isEmpty else { return }
+        let previous = inFlight
+        inFlight = nil
+        previous?.preparation?.wait()
+        let next: InFlight
+        do {
+            next = try begin(batch, into: &report, now: now)
+        } catch {
+            if let previous { abandon(previous) }
+            throw error
+        }
+        if let previous {
+            do {
+                try complete(previous, into: &report, now: now)
+            } catch {
+                abandon(next)
+                throw error
+            }
+        }
+        inFlight = next
+    }
+
+    /// Claims a batch, committed together before the work starts (so a kill during it is
+    /// counted next time), settles the inputs already decided or interrupted too often, and
+    /// starts the rest's extraction on the workers.
+    private func begin(_ batch: [(entry: InboxFolder.Entry, input: IngestInput)], into report: inout DrainReport,
+                       now: () -> Date) throws -> InFlight {
         let hashes = batch.map { $0.input.inputHash }
         let attempts = try ArchiveUnavailable.wrap {
             try ingestor.index.transaction {
@@ -194,14 +245,24 @@ public final class InboxProcessor {
                 fresh.append(i)
             }
         }
-        do {
-            for (i, result) in zip(fresh, try ingestor.ingest(fresh.map { batch[$0].input })) { results[i] = result }
-        } catch {
-            // Not an interruption: the next try is not counted against these inputs.
-            try? ingestor.index.transaction {
-                for i in fresh { try ingestor.index.releaseClaim(origin: batch[i].input.origin, inputHash: hashes[i]) }
+        var flight = InFlight(batch: batch, hashes: hashes, results: results, fresh: fresh)
+        if !fresh.isEmpty { flight.preparation = Background(ingestor.preparation(fresh.map { batch[$0].input }, hashes: fresh.map { hashes[$0] })) }
+        return flight
+    }
+
+    /// Finishes a batch started by `begin`: its extraction awaited, the pipeline's decisions
+    /// committed, then the moves with one fsync per folder and the claims released together.
+    private func complete(_ flight: InFlight, into report: inout DrainReport, now: () -> Date) throws {
+        let batch = flight.batch, hashes = flight.hashes, fresh = flight.fresh
+        var results = flight.results
+        if let preparation = flight.preparation {
+            do {
+                for (i, result) in zip(fresh, try ingestor.commit(preparation.wait())) { results[i] = result }
+            } catch {
+                // Not an interruption: the next try is not counted against these inputs.
+                releaseClaims(of: flight)
+                throw ArchiveUnavailable(underlying: error)
             }
-            throw ArchiveUnavailable(underlying: error)
         }
         try FaultInjection.point("before-inbox-move")
         var folders = Set<String>()
@@ -221,6 +282,19 @@ public final class InboxProcessor {
             try ingestor.index.transaction {
                 for i in finished { try ingestor.index.releaseClaim(origin: batch[i].input.origin, inputHash: hashes[i]) }
             }
+        }
+    }
+
+    /// Gives up on a batch that will not be committed (an error elsewhere stops the drain):
+    /// its extraction is awaited and its fresh inputs' claims released, as for a failed commit.
+    private func abandon(_ flight: InFlight) {
+        flight.preparation?.wait()
+        releaseClaims(of: flight)
+    }
+
+    private func releaseClaims(of flight: InFlight) {
+        try? ingestor.index.transaction {
+            for i in flight.fresh { try ingestor.index.releaseClaim(origin: flight.batch[i].input.origin, inputHash: flight.hashes[i]) }
         }
     }
 
@@ -292,5 +366,33 @@ public struct ArchiveUnavailable: Error, CustomStringConvertible {
 
     static func wrap<T>(_ body: () throws -> T) throws(ArchiveUnavailable) -> T {
         do { return try body() } catch let error as ArchiveUnavailable { throw error } catch { throw ArchiveUnavailable(underlying: error) }
+    }
+}
+
+/// A value computed on another thread; `wait` blocks until it is there.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var value: T?
+
+    init(_ body: @escaping @Sendable () -> T) {
+        DispatchQueue.global().async {
+            let result = body()
+            self.lock.lock()
+            self.value = result
+            self.lock.unlock()
+            self.done.signal()
+        }
+    }
+
+    /// The value (blocks the first time until it is computed).
+    @discardableResult
+    func wait() -> T {
+        lock.lock()
+        if let value { lock.unlock(); return value }
+        lock.unlock()
+        done.wait()
+        lock.lock(); defer { lock.unlock() }
+        return value!
     }
 }

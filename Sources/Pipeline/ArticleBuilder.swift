@@ -50,9 +50,9 @@ public struct ArticleBuilder: Sendable {
             document.published = document.published ?? fallback.published
             document.author = document.author ?? fallback.author
         }
-        let title = document.title.map(Whitespace.collapse).flatMap { $0.isEmpty ? nil : $0 }
+        let title = document.title.map(Self.collapse).flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.titleFromBody(document.paragraphs)
-        let paragraphs = document.paragraphs.map(Whitespace.collapse).filter { !$0.isEmpty }
+        let paragraphs = document.paragraphs.map(Self.collapse).filter { !$0.isEmpty }
         let url = document.url ?? input.url
         return Article(
             id: Article.contentHash(of: paragraphs), title: title, url: url,
@@ -61,6 +61,48 @@ public struct ArticleBuilder: Sendable {
             // Clippings and feed entries name no language; pages without `lang` neither.
             language: document.language ?? LanguageDetector.detect(paragraphs: [title] + paragraphs),
             origin: input.origin, inputHash: inputHash, paragraphs: paragraphs)
+    }
+
+    /// `Whitespace.collapse`, skipped for text it would leave as it is (most extracted
+    /// paragraphs already are: a scan without a copy).
+    static func collapse(_ s: String) -> String {
+        isCollapsed(s) ? s : Whitespace.collapse(s)
+    }
+
+    /// True when `s` has no leading, trailing or repeated whitespace and none but single
+    /// spaces (Unicode White_Space, as `Whitespace.collapse` sees it).
+    static func isCollapsed(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { bytes in
+            let n = bytes.count
+            guard n > 0 else { return true }
+            if bytes[0] == 0x20 || bytes[n - 1] == 0x20 { return false }
+            var i = 0
+            while i < n {
+                let b = bytes[i]
+                if b < 0x80 {
+                    if b == 0x20 {
+                        if bytes[i + 1] == 0x20 { return false }  // i + 1 < n: the last byte is no space
+                    } else if b >= 0x09 && b <= 0x0D {
+                        return false
+                    }
+                } else if b == 0xC2 {
+                    if i + 1 < n, bytes[i + 1] == 0x85 || bytes[i + 1] == 0xA0 { return false }
+                } else if b == 0xE1 {
+                    if i + 2 < n, bytes[i + 1] == 0x9A, bytes[i + 2] == 0x80 { return false }
+                } else if b == 0xE2 {
+                    if i + 2 < n {
+                        let b1 = bytes[i + 1], b2 = bytes[i + 2]
+                        if b1 == 0x80, (b2 >= 0x80 && b2 <= 0x8A) || b2 == 0xA8 || b2 == 0xA9 || b2 == 0xAF { return false }
+                        if b1 == 0x81, b2 == 0x9F { return false }
+                    }
+                } else if b == 0xE3 {
+                    if i + 2 < n, bytes[i + 1] == 0x80, bytes[i + 2] == 0x80 { return false }
+                }
+                i += 1
+            }
+            return true
+        }
     }
 
     /// A title for an article that has none: the first words of its body.

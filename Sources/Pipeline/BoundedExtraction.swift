@@ -19,13 +19,11 @@ public enum BoundedExtraction {
     public static func run<T: Sendable>(seconds: Int, _ body: @escaping @Sendable () throws(InputError) -> T) throws(InputError) -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
-        let thread = Thread { @Sendable in
+        ExtractionThreads.shared.run { @Sendable in
             let result = Result<T, InputError> { () throws(InputError) in try body() }
             if box.set(result) == false { Runaway.shared.finished() }
             done.signal()
         }
-        thread.stackSize = 16 << 20  // extraction recurses (libxml2); as roomy as a main thread
-        thread.start()
         if done.wait(timeout: .now() + .seconds(seconds)) == .timedOut, box.abandon() {
             Runaway.shared.started()
             throw InputError("processing took longer than \(seconds) s (inbox.max_seconds); abandoned")
@@ -33,6 +31,69 @@ public enum BoundedExtraction {
         switch box.result! {
         case .success(let value): return value
         case .failure(let error): throw error
+        }
+    }
+}
+
+/// Threads that run bounded extractions, kept between runs: a thread (and its large stack,
+/// faulted in again each time) per input cost more than some small pages' extraction. A
+/// thread takes one job at a time and goes back to the idle list when the job ends, even
+/// one its caller abandoned; only a few idle threads are kept.
+final class ExtractionThreads: @unchecked Sendable {
+    static let shared = ExtractionThreads()
+    private let lock = NSLock()
+    private var idle: [Worker] = []
+    static let maxIdle = 16
+    /// How much lower extraction threads are scheduled than the rest of the process.
+    static let niceIncrement: Int32 = 5
+
+    func run(_ job: @escaping @Sendable () -> Void) {
+        lock.lock()
+        let worker = idle.popLast()
+        lock.unlock()
+        (worker ?? Worker(pool: self)).start(job)
+    }
+
+    /// False when enough threads are idle already: the caller's thread then ends.
+    fileprivate func returnIdle(_ worker: Worker) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard idle.count < Self.maxIdle else { return false }
+        idle.append(worker)
+        return true
+    }
+
+    fileprivate final class Worker: @unchecked Sendable {
+        private let wake = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var job: (@Sendable () -> Void)?
+        private var thread: Thread?
+
+        init(pool: ExtractionThreads) {
+            let thread = Thread { [self] in
+                // Extraction runs ahead of the thread that commits the batch before: that
+                // thread's work (the index, the files) is the pipeline's critical path, so it
+                // gets a core first when both want one.
+                ThreadPriority.lower(by: ExtractionThreads.niceIncrement)
+                while true {
+                    wake.wait()
+                    lock.lock()
+                    let job = self.job
+                    self.job = nil
+                    lock.unlock()
+                    job?()
+                    if !pool.returnIdle(self) { break }
+                }
+            }
+            thread.stackSize = 16 << 20  // extraction recurses (libxml2); as roomy as a main thread
+            self.thread = thread
+            thread.start()
+        }
+
+        func start(_ job: @escaping @Sendable () -> Void) {
+            lock.lock()
+            self.job = job
+            lock.unlock()
+            wake.signal()
         }
     }
 }

@@ -100,19 +100,58 @@ public final class Ingestor {
     /// archive whatever the worker count. Group commit: every article file is fsynced, each
     /// touched folder once, the ledger once per file, and the index in one transaction.
     public func ingest(_ inputs: [IngestInput]) throws -> [IngestResult] {
-        guard !inputs.isEmpty else { return [] }
-        let started = DispatchTime.now().uptimeNanoseconds
-        // Everything pure runs on the workers: hashing, extraction, the article's text and
-        // id, shingles and signature. Only decisions and writes are left for this thread.
-        let builder = self.builder
-        let shingler = Shingler(words: config.dedupe.shingleWords)
-        let extracted = ParallelMap.run(inputs, workers: config.pipeline.workers) { input in
-            let hash = input.inputHash
-            return (hash, Result { () throws(InputError) -> Prepared in
-                let article = builder.makeArticle(try builder.extract(input), input: input, inputHash: hash)
-                return Prepared(article: article, fingerprint: NearDuplicateDetector.fingerprint(ArchiveDedupe.text(article), shingler: shingler))
-            })
+        try commit(prepare(inputs))
+    }
+
+    /// A batch made ready on the workers (`prepare`), to be decided and stored (`commit`).
+    public struct PreparedBatch: Sendable {
+        let inputs: [IngestInput]
+        let extracted: [(String, Result<Prepared, InputError>)]
+        let started: UInt64
+        public var count: Int { inputs.count }
+    }
+
+    /// The pure half of `ingest`: hashing, extraction, the article's text and id, shingles
+    /// and signature, on `pipeline.workers` threads. It reads nothing of the archive or the
+    /// index, so it may run on another thread while an earlier batch is committed here
+    /// (the inbox overlaps the two). The settings are read on the calling thread.
+    public func prepare(_ inputs: [IngestInput]) -> PreparedBatch {
+        Self.preparation(inputs, builder: builder, shingleWords: config.dedupe.shingleWords, workers: config.pipeline.workers)()
+    }
+
+    /// `prepare` as a closure that touches no state of the ingestor: made on the ingestor's
+    /// thread, run on any.
+    /// `hashes`, when given, are the inputs' `inputHash`es (the caller's, to save hashing twice).
+    public func preparation(_ inputs: [IngestInput], hashes: [String]? = nil) -> @Sendable () -> PreparedBatch {
+        Self.preparation(inputs, hashes: hashes, builder: builder, shingleWords: config.dedupe.shingleWords,
+                         workers: config.pipeline.workers)
+    }
+
+    private static func preparation(_ inputs: [IngestInput], hashes: [String]? = nil, builder: ArticleBuilder, shingleWords: Int,
+                                    workers: Int) -> @Sendable () -> PreparedBatch {
+        precondition(hashes == nil || hashes!.count == inputs.count)
+        return { @Sendable in
+            let started = DispatchTime.now().uptimeNanoseconds
+            let shingler = Shingler(words: shingleWords)
+            let extracted = ParallelMap.run(Array(inputs.indices), workers: workers) { i in
+                let input = inputs[i]
+                let hash = hashes?[i] ?? input.inputHash
+                return (hash, Result { () throws(InputError) -> Prepared in
+                    let article = builder.makeArticle(try builder.extract(input), input: input, inputHash: hash)
+                    return Prepared(article: article, fingerprint: NearDuplicateDetector.fingerprint(ArchiveDedupe.text(article), shingler: shingler),
+                                    slug: Slug.make(article.title, fallback: article.id))
+                })
+            }
+            return PreparedBatch(inputs: inputs, extracted: extracted, started: started)
         }
+    }
+
+    /// The writing half of `ingest`: decisions, file writes and index updates, serially and
+    /// in input order (see `ingest`).
+    public func commit(_ batch: PreparedBatch) throws -> [IngestResult] {
+        let inputs = batch.inputs
+        guard !inputs.isEmpty else { return [] }
+        let extracted = batch.extracted
         var pending = PendingBatch()
         let results: [IngestResult]
         do {
@@ -132,7 +171,7 @@ public final class Ingestor {
             rollBack(pending)
             throw error
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9 / Double(inputs.count)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - batch.started) / 1e9 / Double(inputs.count)
         for (input, result) in zip(inputs, results) {
             metrics.record(result.status, seconds: seconds)
             log(result, input: input)
@@ -169,6 +208,8 @@ public final class Ingestor {
     struct Prepared: Sendable {
         var article: Article
         var fingerprint: Fingerprint
+        /// The file name's slug (`Slug.make`: transliteration is not free).
+        var slug: String
     }
 
     /// What a batch has written so far, to make durable before its commit or to undo.
@@ -262,7 +303,7 @@ public final class Ingestor {
                                        match: "near", article: article, input: input, inputHash: inputHash, result: result, into: &pending)
         }
 
-        let staged = try store.stage(article, reserved: &pending.reserved)
+        let staged = try store.stage(article, slug: prepared.slug, reserved: &pending.reserved)
         pending.staged.append(staged)
         let path = staged.path
         try FaultInjection.point("after-article-staged")

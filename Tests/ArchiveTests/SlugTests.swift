@@ -1,4 +1,5 @@
 import Testing
+import Foundation
 @testable import Archive
 
 @Suite struct SlugTests {
@@ -42,5 +43,28 @@ import Testing
         #expect(Slug.candidate(slug, attempt: 12).hasSuffix("-12"))
         let long = Slug.make(String(repeating: "Россия ", count: 40), fallback: "x")
         #expect(long.count <= Slug.maxLength && !long.hasSuffix("-"))
+    }
+}
+
+@Suite struct WordCountTests {
+    /// The index's word count agrees with splitting on spaces, marks after a space included.
+    @Test func countsAsSplitDoes() {
+        let samples = ["", " ", "a", "a b", "  a  b  ", "Zürich ist schön", "a \u{301}b", "\u{600} x", "Россия и КНДР",
+                       "x \u{200D}y", "tab\tis no space", "end ", " start", "朝鲜 导弹", "a\u{A0}b c"]
+        for text in samples {
+            #expect(ArchiveIndex.wordCount(text) == text.split(separator: " ").count, "\(Array(text.unicodeScalars))")
+        }
+    }
+}
+
+extension SlugTests {
+    /// The shortcut past ICU gives the transform's slug for every scalar it takes.
+    @Test func plainLatinSlugsAsTheTransformDoes() {
+        #expect(Slug.plainLatin.count > 150)
+        for v in Slug.plainLatin.sorted() {
+            let title = "Ab" + String(Character(Unicode.Scalar(v)!)) + "cd ef"
+            let transformed = title.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? title
+            #expect(Slug.ascii(Slug.latin(title)) == Slug.ascii(transformed), "U+\(String(v, radix: 16))")
+        }
     }
 }

@@ -39,3 +39,23 @@ import WinnowTestSupport
         #expect(builder.makeArticle(document, input: clipping("OK", "42"), inputHash: "h").language == nil)
     }
 }
+
+extension ArticleBuilderTests {
+    /// The check that skips `Whitespace.collapse` says "collapsed" only where collapsing
+    /// changes nothing, for every kind of whitespace it folds.
+    @Test func collapsedTextIsLeftAsCollapseWouldLeaveIt() {
+        let spaces: [String] = [" ", "  ", "\t", "\n", "\r\n", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{2005}",
+                                "\u{200A}", "\u{200B}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}", "\u{FEFF}", ""]
+        let words = ["Zürich", "a", "Россия", "朝鲜", "x1", "—"]
+        for space in spaces {
+            for a in words {
+                for b in words {
+                    for text in [a + space + b, space + a, a + space, a + space + b + space + space + a, space] {
+                        #expect(ArticleBuilder.collapse(text) == Whitespace.collapse(text), "\(Array(text.unicodeScalars))")
+                        if ArticleBuilder.isCollapsed(text) { #expect(Whitespace.collapse(text) == text) }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -47,6 +47,15 @@ public final class IndexDatabase {
         }
     }
 
+    /// A statement kept for reuse on SQLite (hot inserts: preparing costs as much as a small
+    /// insert); PostgreSQL gets the text each time.
+    public func cached(_ sql: String) throws -> IndexStatement {
+        switch backend {
+        case .sqlite(let db): return IndexStatement(kind: .sqlite(try db.cached(sql)))
+        case .postgres(let connection): return IndexStatement(kind: .postgres(connection, Self.numberedPlaceholders(sql)))
+        }
+    }
+
     /// Rows changed by the last statement.
     public var changes: Int {
         switch backend {

@@ -56,11 +56,13 @@ public struct ArchiveStore: Sendable {
 
     /// Writes an article's file under a temporary name (no fsync) and picks its final name:
     /// free on disk and not `reserved` by an earlier article of the batch.
-    public func stage(_ article: Article, reserved: inout Set<String>) throws(FileError) -> Staged {
+    /// `slug`, when given, is `Slug.make(article.title, fallback: article.id)` made beforehand
+    /// (it transliterates, which is not free: the pipeline makes it on its workers).
+    public func stage(_ article: Article, slug: String? = nil, reserved: inout Set<String>) throws(FileError) -> Staged {
         let folder = article.filingDate.utcDay.replacingOccurrences(of: "-", with: "/")
         let directory = root + "/" + folder
         try FileOps.makeDirectory(directory)
-        let slug = Slug.make(article.title, fallback: article.id)
+        let slug = slug ?? Slug.make(article.title, fallback: article.id)
         for attempt in 1...10_000 {
             let path = folder + "/" + Slug.candidate(slug, attempt: attempt) + ".md"
             if reserved.contains(path) { continue }

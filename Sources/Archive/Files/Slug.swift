@@ -19,8 +19,27 @@ public enum Slug {
     /// `text` in Latin letters; ASCII text as it is (the transform is not free).
     static func latin(_ text: String) -> String {
         guard !text.utf8.allSatisfy({ $0 < 0x80 }) else { return text }
+        // Accented Latin letters and a few punctuation marks come out of `ascii` as the
+        // transform would make them (é → e, – → -): ICU builds its transliterator anew
+        // for every call, which costs more than the rest of storing a short article.
+        if text.unicodeScalars.allSatisfy({ $0.value < 0x80 || plainLatin.contains($0.value) }) { return text }
         return text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
     }
+
+    /// Scalars `ascii` folds as `Any-Latin; Latin-ASCII` does: letters of Latin-1 and
+    /// Latin Extended-A that decompose into an ASCII letter and marks, and punctuation
+    /// that becomes a separator either way.
+    static let plainLatin: Set<UInt32> = {
+        var set: Set<UInt32> = [0xA0, 0xAB, 0xBB, 0x2013, 0x2014, 0x201C, 0x201D, 0x201E]
+        for v in UInt32(0xC0)...0x17F {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let parts = Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
+            guard parts.count >= 2, parts[0].isASCII, parts[0].properties.isAlphabetic,
+                  parts.dropFirst().allSatisfy({ $0.properties.generalCategory == .nonspacingMark }) else { continue }
+            set.insert(v)
+        }
+        return set
+    }()
 
     /// Lower-case letters and digits of `text`, runs of anything else as one hyphen.
     static func ascii(_ text: String) -> String {

@@ -16,6 +16,9 @@ public final class ArchiveIndex {
     /// (`winnow bench search`). An index stored without it is not marked searchable.
     public var indexesText = true
 
+    // The kept statements hold the connection: let it go with the index.
+    deinit { db.sqlite?.clearCachedStatements() }
+
     /// The index file in a state folder.
     public static func file(in stateDirectory: String) -> String { stateDirectory + "/index.sqlite" }
 
@@ -34,7 +37,12 @@ public final class ArchiveIndex {
     }
 
     private convenience init(readingAt path: String) throws {
-        self.init(database: IndexDatabase(.sqlite(try SQLiteDatabase(path: path, readOnly: true))), path: path, readOnly: true)
+        let sqlite = try SQLiteDatabase(path: path, readOnly: true)
+        // Readers mostly search: pages read through a memory map rather than copied into a
+        // private cache (SQLite clamps the size to what it was built to allow). Best effort:
+        // a damaged file must still open, for `reindex --check` to report it.
+        try? sqlite.execute("PRAGMA mmap_size=2147418112; PRAGMA cache_size=-65536")
+        self.init(database: IndexDatabase(.sqlite(sqlite)), path: path, readOnly: true)
     }
 
     init(database: IndexDatabase, path: String, readOnly: Bool) {
@@ -99,11 +107,11 @@ public final class ArchiveIndex {
     /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
     public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
         try atomically {
-            let statement = try db.prepare("""
+            let statement = try db.cached("""
                 INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
                     content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
                 """)
-            let words = article.paragraphs.reduce(0) { $0 + $1.split(separator: " ").count }
+            let words = article.paragraphs.reduce(0) { $0 + Self.wordCount($1) }
             try statement.run([
                 .text(article.id), .text(path), SQLValue(article.url), .text(article.title), SQLValue(article.source),
                 SQLValue(article.published?.rfc3339), .text(article.ingested.rfc3339), SQLValue(article.author),
@@ -112,13 +120,35 @@ public final class ArchiveIndex {
             ])
             guard indexesText else { return }
             if db.isPostgres {
-                try db.prepare("INSERT INTO article_text(rowid, title, body) SELECT rowid, ?, ? FROM articles WHERE id = ?")
+                try db.cached("INSERT INTO article_text(rowid, title, body) SELECT rowid, ?, ? FROM articles WHERE id = ?")
                     .run([.text(article.title), .text(article.body), .text(article.id)])
             } else {
-                try db.prepare("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
+                try db.cached("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
                     .run([.text(article.title), .text(article.body)])
             }
         }
+    }
+
+    /// `text.split(separator: " ").count` without making the pieces: runs of bytes between
+    /// spaces, counted on the bytes when every space stands between ASCII bytes (a space
+    /// next to another scalar may belong to its grapheme cluster, and is then no separator).
+    static func wordCount(_ text: String) -> Int {
+        var text = text
+        let fast: Int? = text.withUTF8 { bytes in
+            var count = 0
+            var inWord = false
+            for i in 0..<bytes.count {
+                if bytes[i] == 0x20 {
+                    if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < bytes.count && bytes[i + 1] >= 0x80) { return nil }
+                    inWord = false
+                } else if !inWord {
+                    inWord = true
+                    count += 1
+                }
+            }
+            return count
+        }
+        return fast ?? text.split(separator: " ").count
     }
 
     /// Runs `body` as one unit inside or outside the caller's transaction (a savepoint): an

@@ -59,6 +59,23 @@ public final class SQLiteDatabase {
         }
     }
 
+    /// Statements kept prepared for the hot paths (`cached`), by their SQL.
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// A prepared statement kept for reuse (the article insert runs per stored article;
+    /// preparing costs as much as a small insert). Statements reset after each use, and
+    /// SQLite re-prepares one whose tables changed; only for statements never run from
+    /// inside their own row callback.
+    public func cached(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        if let statement = statements[sql] { return statement }
+        let statement = try prepare(sql)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Forgets the kept statements (they hold the connection: its owner calls this when done).
+    public func clearCachedStatements() { statements.removeAll() }
+
     public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         var statement: OpaquePointer?
         let rc = sqlite3_prepare_v2(handle, sql, -1, &statement, nil)

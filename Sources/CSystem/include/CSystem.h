@@ -5,4 +5,7 @@
 /// syncfs(2): commits every dirty file and folder of the file system holding `fd`.
 int winnow_syncfs(int fd);
 
+/// Raises the calling thread's nice value by `increment` (Linux: per thread); 0 or -1.
+int winnow_nice_thread(int increment);
+
 #endif

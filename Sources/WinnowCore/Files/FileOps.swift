@@ -164,3 +164,12 @@ public enum FileOps {
         return Array(bytes.prefix(offset))
     }
 }
+
+/// Scheduling of the calling thread.
+public enum ThreadPriority {
+    /// Lowers the calling thread's priority (a higher nice value) for the rest of its life:
+    /// background work that should yield the core to a thread on the critical path.
+    public static func lower(by increment: Int32) {
+        _ = winnow_nice_thread(increment)
+    }
+}

@@ -16,7 +16,7 @@ public enum TextNormalizer {
     /// (no marks, no combining class, no Hangul jamo). Nil when some scalar needs the full
     /// pass. Foundation's normaliser is most of the pipeline's serial cost otherwise.
     static func normalizeStable(_ text: String) -> String? {
-        var out = WordJoiner()
+        var out = WordJoiner(capacity: text.utf8.count)
         for scalar in text.unicodeScalars {
             let v = scalar.value
             let keep: Bool
@@ -32,7 +32,20 @@ public enum TextNormalizer {
                     // A capital letter that only lower-cases (Р → р, É → é) is still stable.
                     let lower = p.lowercaseMapping.unicodeScalars
                     guard p.isAlphabetic, lower.count == 1, let l = lower.first, l != scalar,
-                          !l.properties.changesWhenNFKCCaseFolded, !l.properties.changesWhenLowercased else { return nil }
+                          !l.properties.changesWhenNFKCCaseFolded, !l.properties.changesWhenLowercased else {
+                        // Other scalars (ß, the ellipsis, no-break spaces, soft hyphens, ligatures)
+                        // fold on their own as they do in this text, whose scalars cannot
+                        // compose (no marks, no jamo), when their fold holds no mark either.
+                        switch p.generalCategory {
+                        case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+                        default: break
+                        }
+                        guard let fold = ScalarFolds.shared.fold(scalar) else { return nil }
+                        for folded in fold {
+                            if folded == " " { out.separate() } else { out.keep(folded) }
+                        }
+                        continue
+                    }
                     emitted = l
                 }
                 switch p.generalCategory {
@@ -90,16 +103,70 @@ public enum TextNormalizer {
 /// Kept scalars joined into words separated by single spaces: anything not kept between two
 /// kept scalars becomes one space.
 struct WordJoiner {
-    private var out = String.UnicodeScalarView()
+    // UTF-8 bytes, made a string once: appending scalar by scalar to a string costs more
+    // than the rest of the fold.
+    private var out: [UInt8] = []
     private var pendingSpace = false
 
+    init(capacity: Int = 0) { out.reserveCapacity(capacity) }
+
     mutating func keep(_ scalar: Unicode.Scalar) {
-        if pendingSpace && !out.isEmpty { out.append(" ") }
+        if pendingSpace && !out.isEmpty { out.append(0x20) }
         pendingSpace = false
-        out.append(scalar)
+        let v = scalar.value
+        if v < 0x80 {
+            out.append(UInt8(truncatingIfNeeded: v))
+        } else {
+            UTF8.encode(scalar) { out.append($0) }
+        }
     }
 
     mutating func separate() { pendingSpace = true }
 
-    var string: String { String(out) }
+    var string: String { String(decoding: out, as: UTF8.self) }
+}
+
+/// The fold of single scalars (Foundation's NFKC, then lower case; a space for each scalar
+/// that is not kept), asked of Foundation once per scalar and remembered. Nil for a scalar
+/// whose fold holds a scalar that could compose with a neighbour (a mark, a jamo, a
+/// non-zero combining class): its fold depends on the text around it.
+final class ScalarFolds: @unchecked Sendable {
+    static let shared = ScalarFolds()
+    private let lock = NSLock()
+    private var known: [UInt32: [Unicode.Scalar]?] = [:]
+
+    func fold(_ scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        lock.lock()
+        if let answer = known[scalar.value] { lock.unlock(); return answer }
+        lock.unlock()
+        let answer = Self.compute(scalar)
+        lock.lock()
+        if known.count < 8192 { known[scalar.value] = answer }
+        lock.unlock()
+        return answer
+    }
+
+    private static func compute(_ scalar: Unicode.Scalar) -> [Unicode.Scalar]? {
+        let folded = String(Character(scalar)).precomposedStringWithCompatibilityMapping.lowercased()
+        var out: [Unicode.Scalar] = []
+        for s in folded.unicodeScalars {
+            let v = s.value
+            if v < 0x80 {
+                let keep = (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || (v >= 0x41 && v <= 0x5A)
+                out.append(keep ? s : " ")
+                continue
+            }
+            let p = s.properties
+            if p.canonicalCombiningClass != .notReordered { return nil }
+            switch p.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark: return nil
+            default: break
+            }
+            if (0x1100...0x11FF).contains(v) || (0xA960...0xA97F).contains(v) || (0xD7B0...0xD7FF).contains(v) || (0x3130...0x318F).contains(v) {
+                return nil
+            }
+            out.append(p.isAlphabetic || p.numericType != nil ? s : " ")
+        }
+        return out
+    }
 }

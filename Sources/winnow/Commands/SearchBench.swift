@@ -12,7 +12,7 @@ struct SearchBench: ParsableCommand {
             the path every stored article takes (row + search text), in transactions of 10,000. Words \
             follow a Zipf distribution over a 50,000-word vocabulary. Then times --queries two-word \
             queries (each word drawn from the same distribution, skipping the 100 most frequent words, \
-            which people do not search for) with --limit hits, as `winnow search` runs them; prints \
+            which people do not search for) with --limit hits, as `winnow search` runs them (a reader's connection); prints \
             p50/p95/p99, hits, the search table's bytes per article, and index build time.
             """)
 
@@ -52,6 +52,8 @@ struct SearchBench: ParsableCommand {
             print(String(format: "indexed %d articles (row + search text; synchronous=off, 256 MB cache) in %.1f s: %.0f articles/s", count - existing, seconds,
                          Double(count - existing) / seconds))
         }
+        // Queries go through a reader's connection, as `winnow search` opens it.
+        guard let reader = try ArchiveIndex.openForReading(stateDirectory: dir) else { throw ValidationError("no index in \(dir)") }
         let articles = try index.articleCount()
         let ftsBytes = try index.searchBytes()
         var fileBytes = stat()
@@ -71,13 +73,13 @@ struct SearchBench: ParsableCommand {
         var query = SearchQuery(text: "")
         query.limit = limit
         // Warm the page cache as a running system would be (not timed).
-        for text in texts.prefix(50) { query.text = text; _ = try index.search(query) }
+        for text in texts.prefix(50) { query.text = text; _ = try reader.search(query) }
         var latencies: [Double] = []
         var hits = 0, empty = 0
         for text in texts {
             query.text = text
             let start = monotonicSeconds()
-            let found = try index.search(query)
+            let found = try reader.search(query)
             latencies.append((monotonicSeconds() - start) * 1000)
             hits += found.count
             if found.isEmpty { empty += 1 }
@@ -90,7 +92,7 @@ struct SearchBench: ParsableCommand {
         for text in texts {
             query.text = text
             let start = monotonicSeconds()
-            _ = try index.search(query)
+            _ = try reader.search(query)
             rankOnly.append((monotonicSeconds() - start) * 1000)
         }
         rankOnly.sort()
@@ -108,30 +110,61 @@ struct StoreBench: ParsableCommand {
         commandName: "store",
         abstract: "Store throughput with and without the search index (the cost of search on the store path).",
         discussion: """
-            Stores N generated articles as the ingestor does, each on its own: the article file \
-            (temp + fsync + rename) and its index row in one commit, with the search text (FTS on) or \
-            without (FTS off); then the same without files, in one transaction (the index's own cost). \
-            Rounds alternate on and off in fresh folders; the best of --rounds is kept for each.
+            Stores N generated articles as the ingestor does, in batches of --batch: each article's \
+            file staged (temp file, no fsync) and its index row inserted, with the search text (FTS \
+            on) or without (FTS off), in one transaction per batch; the files made durable and \
+            published before the commit (one syncfs for the data, one for the names, as a batch of \
+            more than two articles does). Then the same without files, in one transaction (the \
+            index's own cost). Rounds alternate on and off in fresh folders; the best of --rounds \
+            is kept for each.
             """)
 
     @Option(help: "Articles per round.") var count = 2000
     @Option(help: "Mean body words per article.") var words = 400
+    @Option(help: "Articles per batch (one transaction), as pipeline.batch_size.") var batch = 64
     @Option(help: "Rounds of each mode.") var rounds = 3
     @Option(help: "Parent folder for the temporary archives (default: the system temporary folder).") var folder: String?
 
     func run() throws {
         var corpus = GeneratedCorpus()
         let articles = (0..<count).map { corpus.article($0, meanWords: words) }
+        let batchSize = max(1, batch)
         var best: [Bool: (store: Double, index: Double)] = [:]
         for round in 0..<rounds {
             for fts in [true, false] {
                 let dir = (folder ?? NSTemporaryDirectory()) + "/winnow-store-\(getpid())-\(round)-\(fts)"
                 defer { try? FileManager.default.removeItem(atPath: dir) }
                 let store = ArchiveStore(root: dir + "/archive")
+                try FileOps.makeDirectory(store.root)
                 let index = try ArchiveIndex(stateDirectory: dir + "/state")
                 index.indexesText = fts
                 var start = monotonicSeconds()
-                for article in articles { try index.insert(article, path: try store.write(article)) }
+                for first in stride(from: 0, to: articles.count, by: batchSize) {
+                    let chunk = articles[first..<min(first + batchSize, articles.count)]
+                    try index.transaction {
+                        var reserved = Set<String>()
+                        var staged: [ArchiveStore.Staged] = []
+                        for article in chunk {
+                            let item = try store.stage(article, reserved: &reserved)
+                            staged.append(item)
+                            try index.insert(article, path: item.path)
+                        }
+                        let fresh = staged.filter { $0.temp != nil }
+                        if fresh.count > 2 {
+                            try FileOps.syncFilesystem(store.root)
+                        } else {
+                            for item in fresh { try FileOps.syncFile(item.temp!) }
+                        }
+                        try store.publish(fresh)
+                        if fresh.count > 2 {
+                            try FileOps.syncFilesystem(store.root)
+                        } else {
+                            for folder in Set(fresh.map { ($0.path as NSString).deletingLastPathComponent }) {
+                                FileOps.syncDirectory(store.root + "/" + folder)
+                            }
+                        }
+                    }
+                }
                 let storeRate = Double(count) / (monotonicSeconds() - start)
                 let bare = try ArchiveIndex(stateDirectory: dir + "/state-bare")
                 bare.indexesText = fts
@@ -143,7 +176,8 @@ struct StoreBench: ParsableCommand {
             }
         }
         let on = best[true]!, off = best[false]!
-        print(String(format: "store path (file + fsync + one commit per article), %d articles of ~%d words, best of %d:", count, words, rounds))
+        print(String(format: "store path (files + index rows, one transaction and two syncfs per batch of %d), %d articles of ~%d words, best of %d:",
+                     batchSize, count, words, rounds))
         print(String(format: "  FTS on  %.0f articles/s", on.store))
         print(String(format: "  FTS off %.0f articles/s", off.store))
         print(String(format: "  with FTS: %.1f %% of the throughput without", on.store / off.store * 100))
