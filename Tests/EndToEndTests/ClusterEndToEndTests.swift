@@ -133,6 +133,10 @@ import WinnowTestSupport
             if let later { #expect(later.timeIntervalSince(leasedAt) >= 4, "\(feed) taken over before its 5 s lease expired") }
         }
 
+        // `winnow feeds` shows who holds which feed while the two survivors are up.
+        let table = try WinnowBinary.run(["feeds", "--config", cluster.configs[0]])
+        #expect(table.status == 0 && table.lines.first?.contains("LEASED BY") == true, "\(table.stdout)")
+
         // The restarted node rejoins and finds nothing left to do.
         nodes[2] = try DaemonProcess(["run", "--config", cluster.configs[2]])
         #expect(nodes[2].waitForLine(timeout: 60) { $0.contains("event=started") } != nil)

@@ -150,3 +150,13 @@ extension ArchiveIndex {
         return connection.notifications().contains { $0.channel == "winnow_signatures" }
     }
 }
+
+extension ArchiveIndex {
+    /// Feeds leased now, with the node holding each (empty on SQLite).
+    public func currentLeases() throws -> [String: String] {
+        guard isShared else { return [:] }
+        var leases: [String: String] = [:]
+        try db.prepare("SELECT url, lease_node FROM feeds WHERE lease_until > now()").query { leases[$0.string(0) ?? ""] = $0.string(1) }
+        return leases
+    }
+}

@@ -24,7 +24,12 @@ struct FeedRow {
     var source: FeedSource
     var record: FeedRecord
     var stored: Int
+    /// On a shared index: the node polling it now (holding its lease), if any.
+    var leasedBy: String? = nil
 }
+
+/// Whether the index is shared by a cluster (the feed table then shows leases).
+func indexIsShared(_ config: Config) -> Bool { config.index.backend == .postgres }
 
 /// The config's feeds plus the added ones (disabled ones too), with their stored state.
 /// Read-only: a missing index means no feed has been polled or added yet.
@@ -32,9 +37,11 @@ func loadFeedTable(_ config: Config) throws -> [FeedRow] {
     let index = try ArchiveIndex.openForReading(config)
     let stored = try index?.feedRecords() ?? []
     let counts = (try? index?.storedCountsByFeed()) ?? [:]
+    let leases = (try? index?.currentLeases()) ?? [:]
     let records = Dictionary(stored.map { ($0.url, $0) }, uniquingKeysWith: { a, _ in a })
     let sources = FeedSource.merge(config: config.feeds, records: stored, includeDisabled: true)
-    return sources.keys.sorted().map { FeedRow(source: sources[$0]!, record: records[$0] ?? FeedRecord(url: $0), stored: counts[$0] ?? 0) }
+    return sources.keys.sorted().map { FeedRow(source: sources[$0]!, record: records[$0] ?? FeedRecord(url: $0), stored: counts[$0] ?? 0,
+                                            leasedBy: leases[$0]) }
 }
 
 struct FeedsList: ParsableCommand {
@@ -62,7 +69,8 @@ struct FeedsList: ParsableCommand {
             print("no feeds (add one with `winnow feeds add URL`, or [[feeds]] in the config, or `winnow feeds import FILE.opml`)")
             return
         }
-        var rows = [["NAME", "URL", "STATUS", "HTTP", "STORED", "LAST FETCH", "ERRORS", "NEXT DUE"]]
+        let shared = indexIsShared(config)
+        var rows = [["NAME", "URL", "STATUS", "HTTP", "STORED", "LAST FETCH", "ERRORS", "NEXT DUE"] + (shared ? ["LEASED BY"] : [])]
         var errors: [Int: String] = [:]
         var flagged = false
         for row in table {
@@ -73,7 +81,7 @@ struct FeedsList: ParsableCommand {
                 Self.clip(status.name ?? "-", 28), row.record.url, state, row.record.lastStatus.map(String.init) ?? "-",
                 "\(row.stored)", row.record.lastFetch?.rfc3339 ?? "never", "\(row.record.errorCount)",
                 row.source.disabled ? "-" : (row.record.nextDue?.rfc3339 ?? "now"),
-            ])
+            ] + (shared ? [row.leasedBy ?? "-"] : []))
             if let error = row.record.lastError, row.record.errorCount > 0 { errors[rows.count - 1] = error }
         }
         let widths = (0..<rows[0].count).map { column in rows.map { $0[column].count }.max() ?? 0 }
@@ -116,6 +124,7 @@ struct FeedsList: ParsableCommand {
         line.add("source", row.source.inConfig ? "config" : "index")
         line.add("category", row.source.category)
         line.add("stored", row.stored)
+        line.add("leased_by", row.leasedBy)
         line.add("http", row.record.lastStatus)
         line.add("last_fetch", row.record.lastFetch?.rfc3339)
         line.add("last_success", row.record.lastSuccess?.rfc3339)
