@@ -6,12 +6,8 @@ extension ArchiveIndex {
     /// column, ranked by `ts_rank` with title words weighted as on SQLite.
     func postgresSearch(_ query: SearchQuery, text: String) throws -> [SearchHit] {
         let tsquery = try Self.tsquery(text)
-        var values: [SQLValue] = [.text(tsquery)]
-        var filters = ""
-        if let since = query.since { filters += " AND coalesce(a.published, a.ingested) >= ?"; values.append(.text(since)) }
-        if let until = query.until { filters += " AND coalesce(a.published, a.ingested) < ?"; values.append(.text(until)) }
-        if let source = query.source { filters += " AND lower(a.source) = lower(?)"; values.append(.text(source)) }
-        if let language = query.language { filters += " AND lower(a.language) = lower(?)"; values.append(.text(language)) }
+        let (filters, filterValues) = Self.searchFilters(query)
+        var values: [SQLValue] = [.text(tsquery)] + filterValues
         var sql = """
             SELECT a.id, a.path, a.title, a.source, a.language, coalesce(a.published, a.ingested), a.url, t.body,
                 ts_rank('{0.1, 0.1, \(1 / Self.titleWeight), 1.0}', t.words, q) AS score

@@ -144,12 +144,8 @@ extension ArchiveIndex {
         // for the hits kept, not for every match (the sorter would otherwise carry them all).
         let rank = "rank MATCH 'bm25(\(Self.titleWeight), 1.0)'"
         var sql: String
-        var values: [SQLValue] = [.text(trimmed)]
-        var filters = ""
-        if let since = query.since { filters += " AND coalesce(a.published, a.ingested) >= ?"; values.append(.text(since)) }
-        if let until = query.until { filters += " AND coalesce(a.published, a.ingested) < ?"; values.append(.text(until)) }
-        if let source = query.source { filters += " AND lower(a.source) = lower(?)"; values.append(.text(source)) }
-        if let language = query.language { filters += " AND lower(a.language) = lower(?)"; values.append(.text(language)) }
+        let (filters, filterValues) = Self.searchFilters(query)
+        var values: [SQLValue] = [.text(trimmed)] + filterValues
         if filters.isEmpty {
             sql = "SELECT rowid, rank FROM article_text WHERE article_text MATCH ? AND \(rank) ORDER BY rank LIMIT ?"
         } else {
@@ -181,6 +177,18 @@ extension ArchiveIndex {
             throw error
         }
         return hits
+    }
+
+    /// The `--since/--until/--source/--language` conditions on the articles (alias `a`), as
+    /// SQL to append after a WHERE and the values for its placeholders (both backends).
+    static func searchFilters(_ query: SearchQuery) -> (sql: String, values: [SQLValue]) {
+        var sql = ""
+        var values: [SQLValue] = []
+        if let since = query.since { sql += " AND coalesce(a.published, a.ingested) >= ?"; values.append(.text(since)) }
+        if let until = query.until { sql += " AND coalesce(a.published, a.ingested) < ?"; values.append(.text(until)) }
+        if let source = query.source { sql += " AND lower(a.source) = lower(?)"; values.append(.text(source)) }
+        if let language = query.language { sql += " AND lower(a.language) = lower(?)"; values.append(.text(language)) }
+        return (sql, values)
     }
 
     /// The user's mistake in an FTS5 error message, or nil when the error is not about the query.

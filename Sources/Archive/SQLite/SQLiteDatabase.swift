@@ -83,19 +83,6 @@ public final class SQLiteDatabase {
         return SQLiteStatement(statement, database: self)
     }
 
-    /// Runs `body` in a transaction, rolled back when it throws.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let value = try body()
-            try execute("COMMIT")
-            return value
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
     var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
