@@ -159,6 +159,18 @@ import WinnowTestSupport
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }
 
+    @Test func anUnreachableDatabaseIsOneLineWithoutThePassword() throws {
+        let ws = TestWorkspace(extra: "[index]\nbackend = \"postgres\"\nurl = \"postgresql://winnow:s3cret@127.0.0.1:1/news\"\n")
+        for command in [["status"], ["once"]] {
+            let out = try WinnowBinary.run(command + ["--config", ws.configPath])
+            #expect(out.status != 0)
+            let errors = out.stderr.split(separator: "\n").filter { $0.contains("cannot connect to PostgreSQL") }
+            #expect(!errors.isEmpty, "\(command): \(out.stderr)")
+            #expect(errors.allSatisfy { $0.contains("postgresql://winnow:***@127.0.0.1:1/news") }, "\(out.stderr)")
+            #expect(!out.stderr.contains("s3cret") && !out.stdout.contains("s3cret"))
+        }
+    }
+
     @Test func seedsOnPostgresSearchShowAndRebuild() throws {
         let url = try PostgresServer.shared.get().makeDatabase()
         let ws = TestWorkspace(extra: "[index]\nbackend = \"postgres\"\nurl = \"\(url)\"\nnode = \"solo\"\n")
