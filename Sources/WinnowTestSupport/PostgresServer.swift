@@ -54,12 +54,13 @@ public final class PostgresServer: @unchecked Sendable {
 
     /// A new, empty database for one test; returns its libpq connection string.
     public func makeDatabase() throws -> String {
-        let name: String = lock.withLock {
+        // One at a time: CREATE DATABASE copies template1, which two copies at once can refuse.
+        try lock.withLock {
             databases += 1
-            return "test_\(getpid())_\(databases)"
+            let name = "test_\(getpid())_\(databases)"
+            try run(Self.binaryFolder()! + "/createdb", ["-h", directory, "-U", "winnow", name])
+            return "host=\(directory) dbname=\(name) user=winnow"
         }
-        try run(Self.binaryFolder()! + "/createdb", ["-h", directory, "-U", "winnow", name])
-        return "host=\(directory) dbname=\(name) user=winnow"
     }
 
     /// Runs a program (as the server's user for the server tools) and waits for it, with
