@@ -293,3 +293,15 @@ extension HTMLSectionsAndMetadataTests {
         #expect(!doc.text.contains("Jobs at the company"))
     }
 }
+
+extension HTMLExtractorGeneralisationTests {
+    /// A formula is part of its sentence: MathML is read (Readability keeps it), its TeX
+    /// annotation is not shown, and a hidden copy (Wikipedia's accessibility MathML) stays out.
+    @Test func mathFormulasStayInTheirSentences() throws {
+        let doc = try extract("math-formulas.html")
+        #expect(doc.text.contains("When a≠0, the equation"))
+        #expect(doc.text.contains("x2+bx+c=0 has two solutions"))
+        #expect(!doc.text.contains("ax^2"))
+        #expect(!doc.text.contains("hiddencopy"))
+    }
+}
