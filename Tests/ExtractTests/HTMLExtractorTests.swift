@@ -305,3 +305,15 @@ extension HTMLExtractorGeneralisationTests {
         #expect(!doc.text.contains("hiddencopy"))
     }
 }
+
+extension HTMLExtractorGeneralisationTests {
+    /// An affiliate or advertiser disclosure tells how the site earns money; it is not the
+    /// article, even above its first paragraph.
+    @Test func affiliateDisclosuresAreNotTheArticle() throws {
+        let doc = try extract("affiliate-disclosure.html")
+        #expect(!doc.text.contains("compensation"))
+        #expect(!doc.text.contains("advertisers"))
+        #expect(doc.text.contains("twenty times"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}

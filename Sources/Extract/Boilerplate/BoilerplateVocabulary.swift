@@ -72,6 +72,15 @@ public enum BoilerplateVocabulary {
         "this story was originally published", "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados",
     ]
 
+    /// Affiliate and advertiser disclosures: a notice about how the site earns money, not part of
+    /// the article, wherever it stands (above the text, between sections, at the end).
+    public static let disclosurePhrases: [String] = [
+        "we may receive compensation", "we may receive a commission", "we may earn a commission",
+        "we may earn an affiliate commission", "may earn a small commission", "we earn a commission",
+        "advertisers do not influence", "earn from qualifying purchases", "contains affiliate links",
+        "enthält affiliate links", "enthält affiliate-links", "enthält werbelinks",
+    ]
+
     /// Phrases of site footers written as prose (contact desks, newsletter pitches, legal and
     /// reprint notices): a paragraph holding one is dropped when it comes after the article's
     /// last paragraph, never in the middle of the text.
