@@ -317,3 +317,16 @@ extension HTMLExtractorGeneralisationTests {
         #expect(doc.paragraphs.count == 3)
     }
 }
+
+extension HTMLExtractorGeneralisationTests {
+    /// An opinion disclaimer says whose views the text is; it is the site's notice, not the
+    /// article, wherever it stands.
+    @Test func opinionDisclaimersAreNotTheArticle() throws {
+        let doc = try extract("opinion-disclaimer.html")
+        #expect(!doc.text.contains("Redaktion"))
+        #expect(!doc.text.contains("n'engagent"))
+        #expect(doc.text.contains("weniger als ein Parkplatz"))
+        #expect(doc.text.contains("fünfzig neue Bänke"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}

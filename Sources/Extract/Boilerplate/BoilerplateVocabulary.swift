@@ -72,13 +72,19 @@ public enum BoilerplateVocabulary {
         "this story was originally published", "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados",
     ]
 
-    /// Affiliate and advertiser disclosures: a notice about how the site earns money, not part of
-    /// the article, wherever it stands (above the text, between sections, at the end).
+    /// The site's notices about an article, not part of it, wherever they stand (above the text,
+    /// between sections, at the end): affiliate and advertiser disclosures (how the site earns
+    /// money) and opinion disclaimers (whose views the text is).
     public static let disclosurePhrases: [String] = [
         "we may receive compensation", "we may receive a commission", "we may earn a commission",
         "we may earn an affiliate commission", "may earn a small commission", "we earn a commission",
         "advertisers do not influence", "earn from qualifying purchases", "contains affiliate links",
         "enthält affiliate links", "enthält affiliate-links", "enthält werbelinks",
+        "do not necessarily reflect the views", "does not necessarily reflect the views",
+        "do not necessarily reflect the opinion", "does not necessarily reflect the opinion",
+        "nicht notwendigerweise die der redaktion", "nicht unbedingt die meinung der redaktion",
+        "n'engagent que leurs auteurs", "n’engagent que leurs auteurs", "n'engagent que leur auteur",
+        "n’engagent que leur auteur", "no reflejan necesariamente", "no necesariamente reflejan",
     ]
 
     /// Phrases of site footers written as prose (contact desks, newsletter pitches, legal and
