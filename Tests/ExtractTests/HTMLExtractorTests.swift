@@ -330,3 +330,14 @@ extension HTMLExtractorGeneralisationTests {
         #expect(doc.paragraphs.count == 3)
     }
 }
+
+extension HTMLExtractorGeneralisationTests {
+    /// Blog engines' post footers say where and when a post was filed; they are not its text.
+    @Test func blogPostFootersAreNotTheArticle() throws {
+        let doc = try extract("post-meta-footer.html")
+        #expect(!doc.text.contains("permalink"))
+        #expect(!doc.text.contains("abgelegt"))
+        #expect(doc.text.contains("peated ones last"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}

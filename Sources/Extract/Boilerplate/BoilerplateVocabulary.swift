@@ -87,6 +87,15 @@ public enum BoilerplateVocabulary {
         "n’engagent que leur auteur", "no reflejan necesariamente", "no necesariamente reflejan",
     ]
 
+    /// Blog engines' post footers ("This entry was posted in News. Bookmark the permalink.",
+    /// "Dieser Beitrag wurde am … veröffentlicht und wurde unter … abgelegt."): where and when the
+    /// post was filed, not its text.
+    public static let postMetaPhrases: [String] = [
+        "bookmark the permalink", "this entry was posted in", "this entry was posted on",
+        "veröffentlicht und wurde unter", "und abgelegt unter", "lesezeichen für den permalink",
+        "lesezeichen auf den permalink",
+    ]
+
     /// Phrases of site footers written as prose (contact desks, newsletter pitches, legal and
     /// reprint notices): a paragraph holding one is dropped when it comes after the article's
     /// last paragraph, never in the middle of the text.

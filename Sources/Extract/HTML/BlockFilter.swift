@@ -31,7 +31,9 @@ struct BlockFilter {
         "sign up", "alle angaben ohne gewähr", "lust auf mehr",
     ]
     private static let footerPhrases = PhraseSet(BoilerplateVocabulary.footerPhrases, wordBoundaries: true)
-    private static let disclosurePhrases = PhraseSet(BoilerplateVocabulary.disclosurePhrases, wordBoundaries: true)
+    /// Notices about the article (disclosures, disclaimers, post footers), dropped wherever they stand.
+    private static let disclosurePhrases = PhraseSet(BoilerplateVocabulary.disclosurePhrases + BoilerplateVocabulary.postMetaPhrases,
+                                                     wordBoundaries: true)
     /// Openers after which the article never resumes (comment sections, contact boxes).
     private static let toEndMarkers = ["comment", "reply", "conversation", "responses", "discussion", "kommentar", "comentario",
                                        "commentaire", "contact"]
