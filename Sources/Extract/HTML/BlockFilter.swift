@@ -109,14 +109,10 @@ struct BlockFilter {
                     continue
                 }
             }
-            if b.chars < 200 {
-                lower.removeAll(keepingCapacity: true)
-                for c in bytes { lower.append(ASCII.lower(c)) }
-                if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { why(i, "phrase"); dropped.insert(position); continue }
-            }
             if b.chars < 600 {
                 lower.removeAll(keepingCapacity: true)
                 for c in bytes { lower.append(ASCII.lower(c)) }
+                if b.chars < 200, lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { why(i, "phrase"); dropped.insert(position); continue }
                 if lower.withUnsafeBufferPointer({ Self.disclosurePhrases.occurs(in: $0) }) { why(i, "disclosure"); dropped.insert(position); continue }
             }
             // Duplicates by a hash of the bytes: cheaper than hashing Strings (Unicode normalisation).
