@@ -293,3 +293,51 @@ extension HTMLSectionsAndMetadataTests {
         #expect(!doc.text.contains("Jobs at the company"))
     }
 }
+
+extension HTMLExtractorGeneralisationTests {
+    /// A formula is part of its sentence: MathML is read (Readability keeps it), its TeX
+    /// annotation is not shown, and a hidden copy (Wikipedia's accessibility MathML) stays out.
+    @Test func mathFormulasStayInTheirSentences() throws {
+        let doc = try extract("math-formulas.html")
+        #expect(doc.text.contains("When a≠0, the equation"))
+        #expect(doc.text.contains("x2+bx+c=0 has two solutions"))
+        #expect(!doc.text.contains("ax^2"))
+        #expect(!doc.text.contains("hiddencopy"))
+    }
+}
+
+extension HTMLExtractorGeneralisationTests {
+    /// An affiliate or advertiser disclosure tells how the site earns money; it is not the
+    /// article, even above its first paragraph.
+    @Test func affiliateDisclosuresAreNotTheArticle() throws {
+        let doc = try extract("affiliate-disclosure.html")
+        #expect(!doc.text.contains("compensation"))
+        #expect(!doc.text.contains("advertisers"))
+        #expect(doc.text.contains("twenty times"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}
+
+extension HTMLExtractorGeneralisationTests {
+    /// An opinion disclaimer says whose views the text is; it is the site's notice, not the
+    /// article, wherever it stands.
+    @Test func opinionDisclaimersAreNotTheArticle() throws {
+        let doc = try extract("opinion-disclaimer.html")
+        #expect(!doc.text.contains("Redaktion"))
+        #expect(!doc.text.contains("n'engagent"))
+        #expect(doc.text.contains("weniger als ein Parkplatz"))
+        #expect(doc.text.contains("fünfzig neue Bänke"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}
+
+extension HTMLExtractorGeneralisationTests {
+    /// Blog engines' post footers say where and when a post was filed; they are not its text.
+    @Test func blogPostFootersAreNotTheArticle() throws {
+        let doc = try extract("post-meta-footer.html")
+        #expect(!doc.text.contains("permalink"))
+        #expect(!doc.text.contains("abgelegt"))
+        #expect(doc.text.contains("peated ones last"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}

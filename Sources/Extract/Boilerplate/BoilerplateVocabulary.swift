@@ -72,6 +72,30 @@ public enum BoilerplateVocabulary {
         "this story was originally published", "alle rechte vorbehalten", "tous droits réservés", "todos los derechos reservados",
     ]
 
+    /// The site's notices about an article, not part of it, wherever they stand (above the text,
+    /// between sections, at the end): affiliate and advertiser disclosures (how the site earns
+    /// money) and opinion disclaimers (whose views the text is).
+    public static let disclosurePhrases: [String] = [
+        "we may receive compensation", "we may receive a commission", "we may earn a commission",
+        "we may earn an affiliate commission", "may earn a small commission", "we earn a commission",
+        "advertisers do not influence", "earn from qualifying purchases", "contains affiliate links",
+        "enthält affiliate links", "enthält affiliate-links", "enthält werbelinks",
+        "do not necessarily reflect the views", "does not necessarily reflect the views",
+        "do not necessarily reflect the opinion", "does not necessarily reflect the opinion",
+        "nicht notwendigerweise die der redaktion", "nicht unbedingt die meinung der redaktion",
+        "n'engagent que leurs auteurs", "n’engagent que leurs auteurs", "n'engagent que leur auteur",
+        "n’engagent que leur auteur", "no reflejan necesariamente", "no necesariamente reflejan",
+    ]
+
+    /// Blog engines' post footers ("This entry was posted in News. Bookmark the permalink.",
+    /// "Dieser Beitrag wurde am … veröffentlicht und wurde unter … abgelegt."): where and when the
+    /// post was filed, not its text.
+    public static let postMetaPhrases: [String] = [
+        "bookmark the permalink", "this entry was posted in", "this entry was posted on",
+        "veröffentlicht und wurde unter", "und abgelegt unter", "lesezeichen für den permalink",
+        "lesezeichen auf den permalink",
+    ]
+
     /// Phrases of site footers written as prose (contact desks, newsletter pitches, legal and
     /// reprint notices): a paragraph holding one is dropped when it comes after the article's
     /// last paragraph, never in the middle of the text.

@@ -31,6 +31,9 @@ struct BlockFilter {
         "sign up", "alle angaben ohne gewähr", "lust auf mehr",
     ]
     private static let footerPhrases = PhraseSet(BoilerplateVocabulary.footerPhrases, wordBoundaries: true)
+    /// Notices about the article (disclosures, disclaimers, post footers), dropped wherever they stand.
+    private static let disclosurePhrases = PhraseSet(BoilerplateVocabulary.disclosurePhrases + BoilerplateVocabulary.postMetaPhrases,
+                                                     wordBoundaries: true)
     /// Openers after which the article never resumes (comment sections, contact boxes).
     private static let toEndMarkers = ["comment", "reply", "conversation", "responses", "discussion", "kommentar", "comentario",
                                        "commentaire", "contact"]
@@ -106,10 +109,11 @@ struct BlockFilter {
                     continue
                 }
             }
-            if b.chars < 200 {
+            if b.chars < 600 {
                 lower.removeAll(keepingCapacity: true)
                 for c in bytes { lower.append(ASCII.lower(c)) }
-                if lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { why(i, "phrase"); dropped.insert(position); continue }
+                if b.chars < 200, lower.withUnsafeBufferPointer({ Self.phrases.occurs(in: $0) }) { why(i, "phrase"); dropped.insert(position); continue }
+                if lower.withUnsafeBufferPointer({ Self.disclosurePhrases.occurs(in: $0) }) { why(i, "disclosure"); dropped.insert(position); continue }
             }
             // Duplicates by a hash of the bytes: cheaper than hashing Strings (Unicode normalisation).
             var hasher = Hasher()

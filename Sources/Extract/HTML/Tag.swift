@@ -5,7 +5,7 @@ enum Tag: UInt8 {
     case other
     // Skipped with their subtree.
     case script, style, noscript, template, svg, iframe, select, textarea, button, object, embed, canvas, math,
-         video, audio, map, datalist, rt, rp, title, head
+         annotation, video, audio, map, datalist, rt, rp, title, head
     // Block level.
     case html, body, p, div, section, article, main, h1, h2, h3, h4, h5, h6, li, ul, ol, dl, dt, dd, blockquote,
          pre, table, tr, td, th, caption, figure, figcaption, header, footer, nav, aside, form, fieldset, address,
@@ -14,7 +14,11 @@ enum Tag: UInt8 {
     case a, meta, link, time, img
 
     /// `noscript` is walked: recovering parsers put whole pages inside `<noscript><div></noscript>`.
-    var isSkipped: Bool { rawValue >= Tag.script.rawValue && rawValue <= Tag.head.rawValue && self != .head && self != .noscript }
+    /// `math` is walked too: a formula's symbols are part of the sentence around it ("when a≠0, …");
+    /// its `annotation` (the TeX source) is not shown and is skipped.
+    var isSkipped: Bool {
+        rawValue >= Tag.script.rawValue && rawValue <= Tag.head.rawValue && self != .head && self != .noscript && self != .math
+    }
     var isBlock: Bool { rawValue >= Tag.html.rawValue && rawValue <= Tag.legend.rawValue }
     var isHeading: Bool { rawValue >= Tag.h1.rawValue && rawValue <= Tag.h6.rawValue }
     /// Page furniture by its very element: navigation, asides, footers, headers, forms, dialogs.
@@ -29,7 +33,8 @@ enum Tag: UInt8 {
         let names: [(String, Tag)] = [
             ("script", .script), ("style", .style), ("noscript", .noscript), ("template", .template), ("svg", .svg),
             ("iframe", .iframe), ("select", .select), ("textarea", .textarea), ("button", .button), ("object", .object),
-            ("embed", .embed), ("canvas", .canvas), ("math", .math), ("video", .video), ("audio", .audio), ("map", .map),
+            ("embed", .embed), ("canvas", .canvas), ("math", .math),
+            ("annotation", .annotation), ("annotation-xml", .annotation), ("video", .video), ("audio", .audio), ("map", .map),
             ("datalist", .datalist), ("rt", .rt), ("rp", .rp), ("title", .title), ("head", .head), ("html", .html), ("body", .body), ("p", .p),
             ("div", .div), ("section", .section), ("article", .article), ("main", .main), ("h1", .h1), ("h2", .h2),
             ("h3", .h3), ("h4", .h4), ("h5", .h5), ("h6", .h6), ("li", .li), ("ul", .ul), ("ol", .ol), ("dl", .dl),
