@@ -47,6 +47,32 @@ import Testing
         }
     }
 
+    @Test func indexSectionChoosesTheBackendAndNamesItsMistakes() throws {
+        let shared = try Config.parse("""
+            [paths]
+            archive = "a"
+            [index]
+            backend = "postgres"
+            url = "host=/run/postgresql dbname=winnow"
+            node = "news-2"
+            lease_seconds = 30
+            """, file: "c.toml", baseDirectory: "/srv")
+        #expect(shared.index == Config.Index(backend: .postgres, url: "host=/run/postgresql dbname=winnow", node: "news-2", leaseSeconds: 30))
+        #expect(try Config.parse("[paths]\narchive = \"a\"\n", file: "c.toml", baseDirectory: "/").index.backend == .sqlite)
+        do {
+            _ = try Config.parse("[index]\nbackend = \"postgres\"\n", file: "c.toml", baseDirectory: "/")
+            Issue.record("a postgres backend without a url was accepted")
+        } catch {
+            #expect(error.description.contains("line 2: index.url"), "\(error)")
+        }
+        do {
+            _ = try Config.parse("[index]\nbackend = \"mysql\"\n", file: "c.toml", baseDirectory: "/")
+            Issue.record("an unknown backend was accepted")
+        } catch {
+            #expect(error.description.contains("line 2: index.backend: 'mysql' is not one of sqlite, postgres"), "\(error)")
+        }
+    }
+
     @Test func syntaxErrorsNameTheLine() {
         #expect(throws: ConfigError.self) { try Config.parse("[paths]\narchive = unquoted\n", file: "x", baseDirectory: "/") }
         do { _ = try Config.parse("a = 1\n\n[b\n", file: "x", baseDirectory: "/") } catch {

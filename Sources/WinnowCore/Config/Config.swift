@@ -69,6 +69,14 @@ public struct Config: Sendable, Equatable {
         public var node: String = ProcessInfo.processInfo.hostName
         /// How long a node holds a feed it polls before another may take it over.
         public var leaseSeconds: Int = 120
+
+        public init(backend: Backend = .sqlite, url: String? = nil, node: String = ProcessInfo.processInfo.hostName,
+                    leaseSeconds: Int = 120) {
+            self.backend = backend
+            self.url = url
+            self.node = node
+            self.leaseSeconds = leaseSeconds
+        }
     }
     public struct Output: Sendable, Equatable {
         /// Articles in `<archive>/feed.atom`, newest first; 0 turns the feed off.
