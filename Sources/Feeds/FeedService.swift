@@ -281,6 +281,8 @@ public final class FeedService: @unchecked Sendable {
                     try self.ingestor.index.prepareFeedTables()
                     pending = try self.ingestor.index.feedsWithPendingEntries()
                 }
+                // A shared index leases feeds by their rows: the configured ones get theirs.
+                try self.ingestor.index.ensureFeedRows(config.feeds.map(\.url))
                 loaded = try self.ingestor.index.feedRecords()
             } catch {
                 self.logger.error("feeds.state_unreadable", metadata: ["reason": "\(error)"])

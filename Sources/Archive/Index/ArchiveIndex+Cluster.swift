@@ -52,13 +52,8 @@ extension ArchiveIndex {
     public func leaseDueFeeds(_ urls: [String], node: String, now: Date, seconds: Int, limit: Int) throws -> [String] {
         guard isShared else { return urls }
         guard !urls.isEmpty else { return [] }
-        // Every configured feed needs a row to be leased.
-        for url in urls {
-            try db.prepare("INSERT INTO feeds(url) VALUES(?) ON CONFLICT DO NOTHING").run([.text(url)])
-        }
         var leased: [String] = []
-        let list = "{" + urls.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
-            .joined(separator: ",") + "}"
+        let list = Self.textArray(urls)
         try db.prepare("""
             UPDATE feeds SET lease_node = ?, lease_until = now() + make_interval(secs => ?)
             WHERE url IN (
@@ -72,6 +67,19 @@ extension ArchiveIndex {
             leased.append($0.string(0) ?? "")
         }
         return leased
+    }
+
+    /// Gives every configured feed a row, so it can be leased (once per refresh of the
+    /// feed list, in one statement).
+    public func ensureFeedRows(_ urls: [String]) throws {
+        guard isShared, !urls.isEmpty else { return }
+        try db.prepare("INSERT INTO feeds(url) SELECT unnest(?::text[]) ON CONFLICT DO NOTHING").run([.text(Self.textArray(urls))])
+    }
+
+    /// A PostgreSQL array literal of texts.
+    static func textArray(_ values: [String]) -> String {
+        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
+            .joined(separator: ",") + "}"
     }
 
     /// Extends this node's leases on feeds it is still polling.
