@@ -341,3 +341,19 @@ extension HTMLExtractorGeneralisationTests {
         #expect(doc.paragraphs.count == 3)
     }
 }
+
+extension HTMLExtractorGeneralisationTests {
+    /// Appeals to the reader after the article (rate it, follow us, sign up by e-mail, log in to
+    /// comment, get the app), in several languages, are the site's, not the article's.
+    @Test func readerAppealsAreNotTheArticle() throws {
+        let doc = try extract("reader-appeals.html")
+        #expect(!doc.text.contains("Valora"))
+        #expect(!doc.text.contains("Telegram"))
+        #expect(!doc.text.contains("E-Mail-Adresse"))
+        #expect(!doc.text.contains("comentar"))
+        #expect(!doc.text.contains("Android"))
+        #expect(doc.text.contains("cuarenta puestos"))
+        #expect(doc.text.contains("miles de visitantes"))
+        #expect(doc.paragraphs.count == 3)
+    }
+}

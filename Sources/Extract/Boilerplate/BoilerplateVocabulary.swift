@@ -38,6 +38,18 @@ public enum BoilerplateVocabulary {
         "alle rechte vorbehalten", "partager", "s'abonner", "inscrivez-vous", "tous droits réservés", "compartir",
         "todos los derechos reservados", "like this:", "loading...", "powered by", "unsubscribe", "view in browser",
         "view this email in your browser", "forward to a friend", "manage preferences", "update your preferences",
+        // Newsletter sign-up fields, "follow us" and channel appeals, comment and rating prompts, paywall
+        // pitches, recipe plugins' print buttons.
+        "enter your email address", "gib deine e-mail-adresse ein", "geben sie ihre e-mail-adresse ein",
+        "entrez votre adresse e-mail", "introduce tu correo electrónico", "ingresa tu correo electrónico",
+        "folgen sie uns", "folge uns auf", "suivez-nous", "síguenos", "siguenos en", "seguici su", "obserwuj nas",
+        "our youtube channel", "unseren youtube-kanal", "nuestro canal de youtube", "notre chaîne youtube",
+        "canal de telegram", "canal de whatsapp", "telegram channel", "whatsapp channel", "whatsapp-kanal", "telegram-kanal",
+        "to post a comment", "um einen kommentar abzugeben", "an einer diskussion beteiligen", "pour publier un commentaire",
+        "para comentar debes", "rate this article", "artikel bewerten", "bewerten sie diesen artikel", "valora esta noticia",
+        "valora este artículo", "évaluez cet article", "cancel anytime", "cancel at any time", "jederzeit kündbar",
+        "cancela cuando quieras", "résiliable à tout moment", "subskrypcji", "subskrybuj", "print recipe", "rezept drucken",
+        "imprimer la recette", "imprimir receta",
     ]
 
     /// Share, subscribe and read-more buttons of other scripts: found anywhere in a line of
@@ -106,7 +118,9 @@ public enum BoilerplateVocabulary {
         "kundenservice", "kundendienst", "impressum", "datenschutz", "alle rechte vorbehalten", "nachdruck",
         "abonnieren", "service client", "tous droits réservés", "reproduction interdite", "abonnez", "atención al cliente",
         "todos los derechos reservados", "suscríbete", "servizio clienti", "riproduzione riservata", "iscriviti",
-        "wszelkie prawa zastrzeżone", "obsługa klienta",
+        "wszelkie prawa zastrzeżone", "obsługa klienta", "ios and android", "ios und android", "ios et android",
+        "ios y android", "letter to the editor", "we want to hear what you think", "become a member", "hazte miembro",
+        "werden sie mitglied", "devenez membre",
         "все права защищены", "جميع الحقوق محفوظة", "כל הזכויות שמורות", "無断転載", "版权所有", "版權所有",
         "무단 전재",
     ]

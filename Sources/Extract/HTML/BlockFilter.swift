@@ -28,7 +28,7 @@ struct BlockFilter {
     private static let htmlPhrases = [
         "foto:", "fotos:", "photo:", "photos:", "bild:", "bilder:", "quelle:", "source:", "image:", "credit:", "copyright",
         "©", "getty images", "picture alliance", "picture-alliance", "titelbild", "beitragsbild", "symbolbild",
-        "sign up", "alle angaben ohne gewähr", "lust auf mehr",
+        "sign up", "alle angaben ohne gewähr", "lust auf mehr", "externer inhalt", "empfohlener redaktioneller inhalt",
     ]
     private static let footerPhrases = PhraseSet(BoilerplateVocabulary.footerPhrases, wordBoundaries: true)
     /// Notices about the article (disclosures, disclaimers, post footers), dropped wherever they stand.
