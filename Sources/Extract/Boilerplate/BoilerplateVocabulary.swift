@@ -48,8 +48,7 @@ public enum BoilerplateVocabulary {
         "to post a comment", "um einen kommentar abzugeben", "an einer diskussion beteiligen", "pour publier un commentaire",
         "para comentar debes", "rate this article", "artikel bewerten", "bewerten sie diesen artikel", "valora esta noticia",
         "valora este artículo", "évaluez cet article", "cancel anytime", "cancel at any time", "jederzeit kündbar",
-        "cancela cuando quieras", "résiliable à tout moment", "subskrypcji", "subskrybuj", "print recipe", "rezept drucken",
-        "imprimer la recette", "imprimir receta",
+        "cancela cuando quieras", "résiliable à tout moment", "subskrypcji", "subskrybuj",
     ]
 
     /// Share, subscribe and read-more buttons of other scripts: found anywhere in a line of
