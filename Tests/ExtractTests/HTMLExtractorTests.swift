@@ -306,54 +306,32 @@ extension HTMLExtractorGeneralisationTests {
     }
 }
 
-extension HTMLExtractorGeneralisationTests {
-    /// An affiliate or advertiser disclosure tells how the site earns money; it is not the
-    /// article, even above its first paragraph.
-    @Test func affiliateDisclosuresAreNotTheArticle() throws {
-        let doc = try extract("affiliate-disclosure.html")
-        #expect(!doc.text.contains("compensation"))
-        #expect(!doc.text.contains("advertisers"))
-        #expect(doc.text.contains("twenty times"))
-        #expect(doc.paragraphs.count == 3)
-    }
+/// A site's notices about an article, wherever they stand, are not the article: affiliate
+/// and advertiser disclosures (how the site earns money), opinion disclaimers (whose views
+/// the text is), blog engines' post footers (where and when a post was filed), and appeals
+/// to the reader after it (rate it, follow us, sign up by e-mail, log in to comment, get the
+/// app), in several languages. Each fixture has three paragraphs of article.
+struct SiteNotice: Sendable, CustomTestStringConvertible {
+    var fixture: String
+    var dropped: [String]
+    var kept: [String]
+    var testDescription: String { fixture }
+
+    static let all = [
+        SiteNotice(fixture: "affiliate-disclosure.html", dropped: ["compensation", "advertisers"], kept: ["twenty times"]),
+        SiteNotice(fixture: "opinion-disclaimer.html", dropped: ["Redaktion", "n'engagent"],
+                   kept: ["weniger als ein Parkplatz", "fünfzig neue Bänke"]),
+        SiteNotice(fixture: "post-meta-footer.html", dropped: ["permalink", "abgelegt"], kept: ["peated ones last"]),
+        SiteNotice(fixture: "reader-appeals.html", dropped: ["Valora", "Telegram", "E-Mail-Adresse", "comentar", "Android"],
+                   kept: ["cuarenta puestos", "miles de visitantes"]),
+    ]
 }
 
 extension HTMLExtractorGeneralisationTests {
-    /// An opinion disclaimer says whose views the text is; it is the site's notice, not the
-    /// article, wherever it stands.
-    @Test func opinionDisclaimersAreNotTheArticle() throws {
-        let doc = try extract("opinion-disclaimer.html")
-        #expect(!doc.text.contains("Redaktion"))
-        #expect(!doc.text.contains("n'engagent"))
-        #expect(doc.text.contains("weniger als ein Parkplatz"))
-        #expect(doc.text.contains("fünfzig neue Bänke"))
-        #expect(doc.paragraphs.count == 3)
-    }
-}
-
-extension HTMLExtractorGeneralisationTests {
-    /// Blog engines' post footers say where and when a post was filed; they are not its text.
-    @Test func blogPostFootersAreNotTheArticle() throws {
-        let doc = try extract("post-meta-footer.html")
-        #expect(!doc.text.contains("permalink"))
-        #expect(!doc.text.contains("abgelegt"))
-        #expect(doc.text.contains("peated ones last"))
-        #expect(doc.paragraphs.count == 3)
-    }
-}
-
-extension HTMLExtractorGeneralisationTests {
-    /// Appeals to the reader after the article (rate it, follow us, sign up by e-mail, log in to
-    /// comment, get the app), in several languages, are the site's, not the article's.
-    @Test func readerAppealsAreNotTheArticle() throws {
-        let doc = try extract("reader-appeals.html")
-        #expect(!doc.text.contains("Valora"))
-        #expect(!doc.text.contains("Telegram"))
-        #expect(!doc.text.contains("E-Mail-Adresse"))
-        #expect(!doc.text.contains("comentar"))
-        #expect(!doc.text.contains("Android"))
-        #expect(doc.text.contains("cuarenta puestos"))
-        #expect(doc.text.contains("miles de visitantes"))
+    @Test(arguments: SiteNotice.all) func siteNoticesAreNotTheArticle(_ notice: SiteNotice) throws {
+        let doc = try extract(notice.fixture)
+        for phrase in notice.dropped { #expect(!doc.text.contains(phrase), "\(phrase) kept") }
+        for phrase in notice.kept { #expect(doc.text.contains(phrase), "\(phrase) lost") }
         #expect(doc.paragraphs.count == 3)
     }
 }
