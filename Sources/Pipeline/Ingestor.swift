@@ -38,7 +38,7 @@ public final class Ingestor {
         self.logger = logger
         self.clock = clock
         writerLock = try WriterLock.acquire(stateDirectory: config.paths.state)
-        store = ArchiveStore(root: config.paths.archive, node: config.index.backend == .postgres ? config.index.node : nil)
+        store = ArchiveStore(root: config.paths.archive, node: config.index.isShared ? config.index.node : nil)
         try FileOps.makeDirectory(config.paths.archive)
         index = try ArchiveIndex.openForWriting(config)
         let shingleWords = config.dedupe.shingleWords
@@ -54,6 +54,17 @@ public final class Ingestor {
         trimLedger()
     }
 
+    /// Rebuilds the in-memory dedupe tables from the index (after a batch was rolled back:
+    /// they had learnt its articles); on a shared index the follower starts again from them.
+    private func reloadDedupe() throws {
+        dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
+                                   today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
+        if index.isShared {
+            follower = ClusterFollower(loadedUpTo: try index.maxArticleRowid())
+            ownKeys = []
+        }
+    }
+
     /// Shared index: locks the LSH and containment keys of every article of the batch
     /// (any two near-duplicates share one, so two nodes deciding them wait for each other),
     /// then learns what other nodes committed before the locks were granted. Decisions
@@ -65,23 +76,30 @@ public final class Ingestor {
         let started = DispatchTime.now().uptimeNanoseconds
         try index.lockForDecision(keys)
         let locked = DispatchTime.now().uptimeNanoseconds
+        let learnt = try catchUp(&follower)
+        guard !keys.isEmpty else { return }
+        logger.debug("cluster.locked", metadata: [
+            "keys": "\(keys.count)", "wait_ms": "\(String(format: "%.2f", Double(locked - started) / 1e6))",
+            "caught_up": "\(learnt)",
+            "catch_up_ms": "\(String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - locked) / 1e6))",
+        ])
+    }
+
+    /// Adds the signatures other nodes committed since `follower` last looked.
+    @discardableResult
+    private func catchUp(_ follower: inout ClusterFollower) throws -> Int {
         let now = clock()
         let learnt = try dedupe.catchUp(&follower, ownKeys: &ownKeys, today: DayNumber.of(secondsSince1970: now.timeIntervalSince1970), now: now)
         self.follower = follower
-        if !keys.isEmpty {
-            logger.debug("cluster.locked", metadata: [
-                "keys": "\(keys.count)", "wait_ms": "\(String(format: "%.2f", Double(locked - started) / 1e6))",
-                "caught_up": "\(learnt)",
-                "catch_up_ms": "\(String(format: "%.2f", Double(DispatchTime.now().uptimeNanoseconds - locked) / 1e6))",
-            ])
-        }
+        return learnt
     }
 
     /// Shared index: learns what other nodes stored (between batches, when told by
     /// NOTIFY or on a timer), so the tables stay in step however long this node idles.
+    /// A plain read: no locks are needed to learn, only to decide.
     public func followCluster() throws {
-        guard follower != nil else { return }
-        try index.transaction { try lockAndCatchUp([]) }
+        guard var follower else { return }
+        try catchUp(&follower)
     }
 
     /// Runs one input through the pipeline (a batch of one).
@@ -231,12 +249,7 @@ public final class Ingestor {
         }
         trimLedger()
         do {
-            dedupe = try ArchiveDedupe(parameters: config.dedupe.parameters, store: store, index: index,
-                                       today: DayNumber.of(secondsSince1970: clock().timeIntervalSince1970), logger: logger)
-            if index.isShared {
-                follower = ClusterFollower(loadedUpTo: try index.maxArticleRowid())
-                ownKeys = []
-            }
+            try reloadDedupe()
         } catch {
             logger.error("dedupe.rebuild_failed", metadata: ["reason": "\(error)"])
         }

@@ -64,36 +64,20 @@ public final class IndexDatabase {
         }
     }
 
-    /// Runs `body` in a transaction, rolled back when it throws; a transaction inside
-    /// another is a savepoint of it.
+    /// Runs `body` as one unit, undone whole when it throws: a transaction, or inside one a
+    /// savepoint of it (so an article row and its search text go in together either way).
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        if transactionDepth > 0 { return try savepoint(body) }
-        try execute(isPostgres ? "BEGIN" : "BEGIN IMMEDIATE")
-        transactionDepth += 1
-        defer { transactionDepth -= 1 }
-        do {
-            let value = try body()
-            try execute("COMMIT")
-            return value
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    /// Runs `body` as one unit inside the caller's transaction, or as its own transaction.
-    public func savepoint<T>(_ body: () throws -> T) throws -> T {
-        guard transactionDepth > 0 else { return try transaction(body) }
+        let nested = transactionDepth > 0
         let name = "unit\(transactionDepth)"
-        try execute("SAVEPOINT \(name)")
+        try execute(nested ? "SAVEPOINT \(name)" : isPostgres ? "BEGIN" : "BEGIN IMMEDIATE")
         transactionDepth += 1
         defer { transactionDepth -= 1 }
         do {
             let value = try body()
-            try execute("RELEASE SAVEPOINT \(name)")
+            try execute(nested ? "RELEASE SAVEPOINT \(name)" : "COMMIT")
             return value
         } catch {
-            try? execute("ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)")
+            try? execute(nested ? "ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)" : "ROLLBACK")
             throw error
         }
     }

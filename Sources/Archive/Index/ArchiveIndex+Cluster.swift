@@ -84,11 +84,9 @@ extension ArchiveIndex {
 
     /// Extends this node's leases on feeds it is still polling.
     public func renewLeases(_ urls: [String], node: String, seconds: Int) throws {
-        guard isShared else { return }
-        for url in urls {
-            try db.prepare("UPDATE feeds SET lease_until = now() + make_interval(secs => ?) WHERE url = ? AND lease_node = ?")
-                .run([.integer(Int64(seconds)), .text(url), .text(node)])
-        }
+        guard isShared, !urls.isEmpty else { return }
+        try db.prepare("UPDATE feeds SET lease_until = now() + make_interval(secs => ?) WHERE url = ANY(?::text[]) AND lease_node = ?")
+            .run([.integer(Int64(seconds)), .text(Self.textArray(urls)), .text(node)])
     }
 
     /// Gives a feed back after its poll (its new schedule is already saved).
@@ -96,15 +94,6 @@ extension ArchiveIndex {
         guard isShared else { return }
         try db.prepare("UPDATE feeds SET lease_node = NULL, lease_until = NULL WHERE url = ? AND lease_node = ?")
             .run([.text(url), .text(node)])
-    }
-
-    /// Leases held now, by node.
-    public func leasesByNode() throws -> [String: Int] {
-        guard isShared else { return [:] }
-        var counts: [String: Int] = [:]
-        try db.prepare("SELECT lease_node, count(*) FROM feeds WHERE lease_until > now() GROUP BY lease_node")
-            .query { counts[$0.string(0) ?? ""] = $0.int(1) ?? 0 }
-        return counts
     }
 
     // MARK: Nodes

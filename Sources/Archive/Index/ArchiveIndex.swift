@@ -106,7 +106,7 @@ public final class ArchiveIndex {
     /// title and body in the search table (every path that indexes an article comes here).
     /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
     public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
-        try atomically {
+        try db.transaction {  // a savepoint inside the caller's: the row and its search text go together
             let statement = try db.cached("""
                 INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
                     content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -151,12 +151,6 @@ public final class ArchiveIndex {
         return fast ?? text.split(separator: " ").count
     }
 
-    /// Runs `body` as one unit inside or outside the caller's transaction (a savepoint): an
-    /// article row never stays without its search text, nor the other way round.
-    func atomically(_ body: () throws -> Void) throws {
-        try db.savepoint(body)
-    }
-
     static let rowColumns = "id, path, title, url, published, ingested, origin, content_hash"
     static func row(_ r: IndexRow) -> Row {
         Row(id: r.string(0)!, path: r.string(1)!, title: r.string(2) ?? "", url: r.string(3), published: r.string(4),
@@ -190,7 +184,7 @@ public final class ArchiveIndex {
 
     /// Drops an article's row and its search text.
     public func removeArticle(path: String) throws {
-        try atomically {
+        try db.transaction {
             try db.prepare("DELETE FROM article_text WHERE rowid IN (SELECT rowid FROM articles WHERE path = ?)").run([.text(path)])
             try db.prepare("DELETE FROM articles WHERE path = ?").run([.text(path)])
         }

@@ -69,6 +69,8 @@ public struct Config: Sendable, Equatable {
         public var node: String = ProcessInfo.processInfo.hostName
         /// How long a node holds a feed it polls before another may take it over.
         public var leaseSeconds: Int = 120
+        /// True when several nodes may share the index (PostgreSQL).
+        public var isShared: Bool { backend == .postgres }
 
         public init(backend: Backend = .sqlite, url: String? = nil, node: String = ProcessInfo.processInfo.hostName,
                     leaseSeconds: Int = 120) {

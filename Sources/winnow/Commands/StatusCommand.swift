@@ -48,7 +48,8 @@ struct StatusCommand: ParsableCommand {
         lines.append("archive    \(files) files, \(Self.bytes(bytes)) in \(config.paths.archive)")
         if let index, index.isShared {
             // The cluster: every node seen, its last heartbeat and the feed leases it holds.
-            let leases = try index.leasesByNode()
+            var leases: [String: Int] = [:]
+            for node in try index.currentLeases().values { leases[node, default: 0] += 1 }
             let nodes = try index.nodes()
             lines.append("cluster    \(nodes.count) nodes on \(index.path), this node \(config.index.node)")
             for node in nodes {

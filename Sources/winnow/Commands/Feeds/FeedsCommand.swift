@@ -28,9 +28,6 @@ struct FeedRow {
     var leasedBy: String? = nil
 }
 
-/// Whether the index is shared by a cluster (the feed table then shows leases).
-func indexIsShared(_ config: Config) -> Bool { config.index.backend == .postgres }
-
 /// The config's feeds plus the added ones (disabled ones too), with their stored state.
 /// Read-only: a missing index means no feed has been polled or added yet.
 func loadFeedTable(_ config: Config) throws -> [FeedRow] {
@@ -69,7 +66,7 @@ struct FeedsList: ParsableCommand {
             print("no feeds (add one with `winnow feeds add URL`, or [[feeds]] in the config, or `winnow feeds import FILE.opml`)")
             return
         }
-        let shared = indexIsShared(config)
+        let shared = config.index.isShared
         var rows = [["NAME", "URL", "STATUS", "HTTP", "STORED", "LAST FETCH", "ERRORS", "NEXT DUE"] + (shared ? ["LEASED BY"] : [])]
         var errors: [Int: String] = [:]
         var flagged = false
