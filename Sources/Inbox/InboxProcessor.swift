@@ -343,7 +343,7 @@ public final class InboxProcessor {
         let rc = RawNames.withCString(source) { rename($0, target) }
         guard rc == 0 else { throw FileError(path: target, operation: "move", code: errno) }
         folders.insert(directory)
-        if let slash = source.lastIndex(of: 0x2F) { RawNames.withCString(Array(source[..<slash])) { folders.insert(String(cString: $0)) } }
+        if let slash = source.lastIndex(of: 0x2F) { RawNames.withCString(Array(source[..<slash])) { _ = folders.insert(String(cString: $0)) } }
         return target
     }
 
