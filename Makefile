@@ -1,7 +1,7 @@
 # Winnow: the two commands are `make run` (daemon on config/winnow.toml) and `make test`.
 SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev libcld2-dev libuchardet-dev libpq-dev postgresql pkg-config python3
+APT_PACKAGES := libcurl4-openssl-dev libxml2-dev libsqlite3-dev libcld2-dev libuchardet-dev libicu-dev libpq-dev postgresql pkg-config python3
 CONFIG ?= config/winnow.toml
 
 .PHONY: deps build release run once test install clean
@@ -10,7 +10,7 @@ CONFIG ?= config/winnow.toml
 deps:
 	@# libcld2-dev ships no pkg-config file: its header stands for it.
 	@# postgresql (the server, for the cluster tests) ships no pkg-config file: its initdb stands for it.
-	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 uchardet libpq 2>/dev/null || ! command -v python3 >/dev/null \
+	@if ! pkg-config --exists libcurl libxml-2.0 sqlite3 uchardet icu-i18n libpq 2>/dev/null || ! command -v python3 >/dev/null \
 		|| [ ! -e /usr/include/cld2/public/compact_lang_det.h ] || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		echo "installing $(APT_PACKAGES)"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \

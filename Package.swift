@@ -33,6 +33,10 @@ let package = Package(
         // CLD2's API is C++: a C face (shim.cpp), linked against Debian's libcld2 (no pkg-config file).
         .target(name: "CCLD2", path: "Sources/CCLD2", linkerSettings: [.linkedLibrary("cld2")]),
 
+        // ICU's transliterator (Debian's libicu-dev), opened once and reused: Foundation's
+        // `applyingTransform` builds a new one for every call.
+        .target(name: "CICU", path: "Sources/CICU", linkerSettings: [.linkedLibrary("icui18n"), .linkedLibrary("icuuc")]),
+
         .target(name: "CSystem", path: "Sources/CSystem"),
 
         // MARK: Stages
@@ -45,7 +49,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         .target(name: "Dedupe", dependencies: ["WinnowCore"]),
         .target(name: "Languages", dependencies: ["CCLD2"]),
-        .target(name: "Archive", dependencies: ["CSQLite", "CLibPQ", "WinnowCore", "Dedupe"]),
+        .target(name: "Archive", dependencies: ["CSQLite", "CLibPQ", "CICU", "WinnowCore", "Dedupe"]),
         .target(name: "Pipeline", dependencies: ["WinnowCore", "Extract", "Dedupe", "Archive", "Languages"]),
         .target(name: "Inbox", dependencies: ["WinnowCore", "Pipeline", "Archive"]),
         .target(name: "Daemon", dependencies: ["WinnowCore", "Pipeline", "Inbox", "Archive", "Fetch", "Feeds"]),

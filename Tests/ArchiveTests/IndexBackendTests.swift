@@ -67,6 +67,41 @@ enum IndexBackend: String, CaseIterable, CustomTestStringConvertible {
         #expect(try index.articleCount() == 2 && index.searchRowCount() == 2)
     }
 
+    /// Search text goes in when the transaction commits: a unit rolled back takes its
+    /// articles' text with it, an article removed before the commit leaves none, and more
+    /// articles than the deferral holds still all arrive.
+    @Test(arguments: IndexBackend.allCases) func searchTextFollowsItsTransaction(_ backend: IndexBackend) throws {
+        let (index, _) = try backend.makeIndex()
+        struct Undo: Error {}
+        try index.transaction {
+            try index.insert(article("Kept", body: ["kept body"]), path: "2026/11/24/kept.md")
+            #expect(throws: Undo.self) {
+                try index.transaction {
+                    try index.insert(article("Undone", body: ["undone body"]), path: "2026/11/24/undone.md")
+                    throw Undo()
+                }
+            }
+            try index.insert(article("Removed", body: ["removed body"]), path: "2026/11/24/removed.md")
+            try index.removeArticle(path: "2026/11/24/removed.md")
+        }
+        #expect(try index.articleCount() == 1 && index.searchRowCount() == 1)
+        #expect(try index.search(SearchQuery(text: "kept")).map(\.path) == ["2026/11/24/kept.md"])
+        #expect(try index.search(SearchQuery(text: "undone")).isEmpty && index.search(SearchQuery(text: "removed")).isEmpty)
+
+        let many = IndexDatabase.deferredLimit + 10
+        #expect(throws: Undo.self) {
+            try index.transaction {
+                for i in 0..<many { try index.insert(article("Batch \(i)", body: ["batch body \(i)"]), path: "2026/11/25/b\(i).md") }
+                throw Undo()
+            }
+        }
+        #expect(try index.articleCount() == 1 && index.searchRowCount() == 1)
+        try index.transaction {
+            for i in 0..<many { try index.insert(article("Batch \(i)", body: ["batch body \(i)"]), path: "2026/11/25/b\(i).md") }
+        }
+        #expect(try index.articleCount() == 1 + many && index.searchRowCount() == 1 + many)
+    }
+
     @Test(arguments: IndexBackend.allCases) func decisionsClaimsAndCounts(_ backend: IndexBackend) throws {
         let (index, _) = try backend.makeIndex()
         let a = article("Story", body: ["story body"])

@@ -1,5 +1,6 @@
 import Testing
 import Foundation
+import Synchronization
 @testable import Archive
 
 @Suite struct SlugTests {
@@ -51,7 +52,19 @@ import Foundation
     @Test func countsAsSplitDoes() {
         let samples = ["", " ", "a", "a b", "  a  b  ", "Zürich ist schön", "a \u{301}b", "\u{600} x", "Россия и КНДР",
                        "x \u{200D}y", "tab\tis no space", "end ", " start", "朝鲜 导弹", "a\u{A0}b c"]
-        for text in samples {
+        // Random text from scalars that join a space (marks, ZWJ, prefixes, emoji modifiers) and ones that don't.
+        let pool: [Unicode.Scalar] = [" ", " ", " ", "a", "é", "\u{301}", "\u{903}", "\u{200D}", "\u{600}", "\u{1F3FB}", "👍", "朝", "\r", "\n", "\u{E01}"]
+        var state: UInt64 = 7
+        var generated: [String] = []
+        for _ in 0..<300 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<12 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text.append(pool[Int(state >> 33) % pool.count])
+            }
+            generated.append(String(text))
+        }
+        for text in samples + generated {
             #expect(ArchiveIndex.wordCount(text) == text.split(separator: " ").count, "\(Array(text.unicodeScalars))")
         }
     }
@@ -63,8 +76,21 @@ extension SlugTests {
         #expect(Slug.plainLatin.count > 150)
         for v in Slug.plainLatin.sorted() {
             let title = "Ab" + String(Character(Unicode.Scalar(v)!)) + "cd ef"
-            let transformed = title.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? title
+            let transformed = Transliteration.toLatin(title) ?? title
             #expect(Slug.ascii(Slug.latin(title)) == Slug.ascii(transformed), "U+\(String(v, radix: 16))")
         }
+    }
+
+    /// The transliterators are shared by the extraction workers: titles slugged on many
+    /// threads at once come out as they do one at a time.
+    @Test func transliteratesOnManyThreadsAtOnce() {
+        let titles = ["Россия и КНДР", "朝鲜导弹技术", "북한 미사일", "Ελλάδα και Κύπρος", "ขีปนาวุธเกาหลีเหนือ", "الصواريخ الكورية"]
+        let expected = titles.map { Slug.make($0, fallback: "x") }
+        let mismatches = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 64) { i in
+            let title = titles[i % titles.count]
+            if Slug.make(title, fallback: "x") != expected[i % titles.count] { mismatches.withLock { $0 += 1 } }
+        }
+        #expect(mismatches.withLock { $0 } == 0)
     }
 }

@@ -25,4 +25,17 @@ import Testing
     func rejects(_ input: String) {
         #expect(DateParser.parse(input) == nil)
     }
+
+    /// Fields are zero-padded as `%04d`/`%02d` print them, a year past 9999 in full.
+    @Test(arguments: [
+        (0.0, "1970-01-01T00:00:00Z", "1970-01-01"),
+        (-62_135_596_800, "0001-01-01T00:00:00Z", "0001-01-01"),
+        (1_736_124_245.9, "2025-01-06T00:44:05Z", "2025-01-06"),
+        (253_402_300_800, "10000-01-01T00:00:00Z", "10000-01-01"),
+    ])
+    func formats(_ seconds: Double, _ instant: String, _ day: String) {
+        let date = Date(timeIntervalSince1970: seconds)
+        #expect(date.rfc3339 == instant)
+        #expect(date.utcDay == day)
+    }
 }

@@ -12,6 +12,13 @@ public final class IndexDatabase {
 
     public let backend: Backend
     private var transactionDepth = 0
+    /// Work waiting for the end of the open transaction (`deferUntilCommit`); the first
+    /// of it is number `deferredBase` of this transaction's deferrals.
+    private var deferred: [() throws -> Void] = []
+    private var deferredBase = 0
+    /// Deferrals held at most: past this many they run at once (a rebuild indexes a whole
+    /// archive in one transaction, and each holds an article's text).
+    static let deferredLimit = 256
 
     public init(_ backend: Backend) { self.backend = backend }
 
@@ -65,21 +72,47 @@ public final class IndexDatabase {
     }
 
     /// Runs `body` as one unit, undone whole when it throws: a transaction, or inside one a
-    /// savepoint of it (so an article row and its search text go in together either way).
+    /// savepoint of it. Statements deferred inside it run just before the outermost unit
+    /// commits, inside the transaction; a unit rolled back drops those it deferred.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         let nested = transactionDepth > 0
         let name = "unit\(transactionDepth)"
+        let mark = deferredBase + deferred.count
         try execute(nested ? "SAVEPOINT \(name)" : isPostgres ? "BEGIN" : "BEGIN IMMEDIATE")
         transactionDepth += 1
-        defer { transactionDepth -= 1 }
+        defer {
+            transactionDepth -= 1
+            if !nested { deferredBase = 0 }
+        }
         do {
             let value = try body()
+            if !nested { try runDeferred() }
             try execute(nested ? "RELEASE SAVEPOINT \(name)" : "COMMIT")
             return value
         } catch {
             try? execute(nested ? "ROLLBACK TO SAVEPOINT \(name); RELEASE SAVEPOINT \(name)" : "ROLLBACK")
+            // What this unit deferred and already ran, the rollback undid; the rest goes here.
+            let kept = max(0, mark - deferredBase)
+            if kept < deferred.count { deferred.removeSubrange(kept...) }
             throw error
         }
+    }
+
+    /// Runs `work` at the end of the open transaction, just before it commits (at once
+    /// outside one). For writes that are cheaper done together: FTS5 writes its pending
+    /// terms out as a new segment at every savepoint, so an article's search text inserted
+    /// beside its row, under the row's savepoint, made one segment per article.
+    public func deferUntilCommit(_ work: @escaping () throws -> Void) throws {
+        guard inTransaction else { return try work() }
+        deferred.append(work)
+        if deferred.count >= Self.deferredLimit { try runDeferred() }
+    }
+
+    private func runDeferred() throws {
+        let pending = deferred
+        deferredBase += pending.count
+        deferred.removeAll(keepingCapacity: true)
+        for work in pending { try work() }
     }
 
     /// True inside `transaction`.

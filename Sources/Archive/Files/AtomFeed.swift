@@ -59,21 +59,34 @@ public enum AtomFeed {
     }
 
     /// XML character data and attribute text: markup characters escaped, characters XML
-    /// 1.0 forbids (most C0 controls, U+FFFE/U+FFFF) dropped.
+    /// 1.0 forbids (most C0 controls, U+FFFE/U+FFFF) dropped. Works on the UTF-8 bytes:
+    /// every replaced or dropped character is ASCII or a whole three-byte sequence, so the
+    /// result stays valid UTF-8.
     public static func escape(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": out.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": out.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": out.append(contentsOf: "&quot;".unicodeScalars)
-            case "\t", "\n", "\r": out.append(scalar)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF { continue }
-                out.append(scalar)
+        var text = text
+        return text.withUTF8 { bytes -> String in
+            guard bytes.contains(where: { $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0xEF }) else {
+                return String(decoding: bytes, as: UTF8.self)
             }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + bytes.count / 8)
+            var i = 0
+            while i < bytes.count {
+                let b = bytes[i]
+                i += 1
+                switch b {
+                case 0x26: out.append(contentsOf: "&amp;".utf8)
+                case 0x3C: out.append(contentsOf: "&lt;".utf8)
+                case 0x3E: out.append(contentsOf: "&gt;".utf8)
+                case 0x22: out.append(contentsOf: "&quot;".utf8)
+                case 0x09, 0x0A, 0x0D: out.append(b)
+                case 0..<0x20: continue
+                case 0xEF where i + 1 < bytes.count && bytes[i] == 0xBF && (bytes[i + 1] == 0xBE || bytes[i + 1] == 0xBF):
+                    i += 2  // U+FFFE, U+FFFF
+                default: out.append(b)
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
     }
 }

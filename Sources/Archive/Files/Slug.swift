@@ -23,7 +23,8 @@ public enum Slug {
         // transform would make them (é → e, – → -): ICU builds its transliterator anew
         // for every call, which costs more than the rest of storing a short article.
         if text.unicodeScalars.allSatisfy({ $0.value < 0x80 || plainLatin.contains($0.value) }) { return text }
-        return text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
+        return Transliteration.toLatin(text)
+            ?? text.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) ?? text
     }
 
     /// Scalars `ascii` folds as `Any-Latin; Latin-ASCII` does: letters of Latin-1 and
@@ -31,6 +32,15 @@ public enum Slug {
     /// that becomes a separator either way.
     static let plainLatin: Set<UInt32> = {
         var set: Set<UInt32> = [0xA0, 0xAB, 0xBB, 0x2013, 0x2014, 0x201C, 0x201D, 0x201E]
+        // Punctuation and spaces of Latin-1 and General Punctuation: a separator either way
+        // (’ “ … • ¿ ¡), but for the few the transform turns into an apostrophe or a letter.
+        let punctuation: Set<Unicode.GeneralCategory> = [
+            .dashPunctuation, .openPunctuation, .closePunctuation, .initialPunctuation, .finalPunctuation, .otherPunctuation, .spaceSeparator,
+        ]
+        for v in Array(UInt32(0xA1)...0xBF) + Array(UInt32(0x2000)...0x206F) where !punctuationTransformedOtherwise.contains(v) {
+            guard let scalar = Unicode.Scalar(v), punctuation.contains(scalar.properties.generalCategory) else { continue }
+            set.insert(v)
+        }
         for v in UInt32(0xC0)...0x17F {
             guard let scalar = Unicode.Scalar(v) else { continue }
             let parts = Array(String(Character(scalar)).decomposedStringWithCanonicalMapping.unicodeScalars)
@@ -40,6 +50,10 @@ public enum Slug {
         }
         return set
     }()
+
+    /// Punctuation `Latin-ASCII` makes into something `ascii` does not read as a separator
+    /// (found by `SlugTests.plainLatinSlugsAsTheTransformDoes`).
+    static let punctuationTransformedOtherwise: Set<UInt32> = [0x2018, 0x201B, 0x2032]  // ‘ ‛ ′ become an apostrophe
 
     /// Lower-case letters and digits of `text`, runs of anything else as one hyphen.
     static func ascii(_ text: String) -> String {

@@ -104,9 +104,11 @@ public final class ArchiveIndex {
 
     /// Indexes a stored article: its row and, in the same transaction as the caller's, its
     /// title and body in the search table (every path that indexes an article comes here).
-    /// `contentHash` saves recomputing it when the caller has it (a new article's id is it).
+    /// The search text goes in when the transaction commits (`deferUntilCommit`): the
+    /// articles of a batch then make one FTS5 segment, not one each. `contentHash` saves
+    /// recomputing it when the caller has it (a new article's id is it).
     public func insert(_ article: Article, path: String, signature: [UInt8]? = nil, contentHash: String? = nil) throws {
-        try db.transaction {  // a savepoint inside the caller's: the row and its search text go together
+        try db.transaction {  // a savepoint inside the caller's: PostgreSQL aborts the whole transaction on an error outside one
             let statement = try db.cached("""
                 INSERT INTO articles(id, path, url, title, source, published, ingested, author, language, origin, input_hash,
                     content_hash, words, signature) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -119,27 +121,31 @@ public final class ArchiveIndex {
                 .integer(Int64(words)), signature.map { .blob($0) } ?? .null,
             ])
             guard indexesText else { return }
-            if db.isPostgres {
-                try db.cached("INSERT INTO article_text(rowid, title, body) SELECT rowid, ?, ? FROM articles WHERE id = ?")
-                    .run([.text(article.title), .text(article.body), .text(article.id)])
-            } else {
-                try db.cached("INSERT INTO article_text(rowid, title, body) VALUES(last_insert_rowid(), ?, ?)")
-                    .run([.text(article.title), .text(article.body)])
-            }
+            try db.deferUntilCommit { [unowned self] in try insertSearchText(id: article.id, title: article.title, body: article.body) }
         }
     }
 
+    /// The search text of the article `id`, when its row is still there (it may have been
+    /// removed between the insert and the commit). One row per statement, as `VALUES`: an
+    /// `INSERT … SELECT` runs under a statement savepoint, and FTS5 flushes at each one.
+    private func insertSearchText(id: String, title: String, body: String) throws {
+        var rowid: Int64?
+        try db.cached("SELECT rowid FROM articles WHERE id = ?").query([.text(id)]) { rowid = Int64($0.int(0) ?? 0) }
+        guard let rowid else { return }
+        try db.cached("INSERT INTO article_text(rowid, title, body) VALUES(?, ?, ?)").run([.integer(rowid), .text(title), .text(body)])
+    }
+
     /// `text.split(separator: " ").count` without making the pieces: runs of bytes between
-    /// spaces, counted on the bytes when every space stands between ASCII bytes (a space
-    /// next to another scalar may belong to its grapheme cluster, and is then no separator).
+    /// separating spaces. A space stands alone as a `Character` unless the scalar before it
+    /// is a grapheme prefix or the one after it extends it; that depends only on those two
+    /// neighbours, so only a space next to a non-ASCII scalar asks Swift about its window.
     static func wordCount(_ text: String) -> Int {
         var text = text
-        let fast: Int? = text.withUTF8 { bytes in
+        return text.withUTF8 { bytes in
             var count = 0
             var inWord = false
             for i in 0..<bytes.count {
-                if bytes[i] == 0x20 {
-                    if (i > 0 && bytes[i - 1] >= 0x80) || (i + 1 < bytes.count && bytes[i + 1] >= 0x80) { return nil }
+                if bytes[i] == 0x20, isSeparator(bytes, at: i) {
                     inWord = false
                 } else if !inWord {
                     inWord = true
@@ -148,7 +154,24 @@ public final class ArchiveIndex {
             }
             return count
         }
-        return fast ?? text.split(separator: " ").count
+    }
+
+    /// True when the space at `i` is a `Character` of its own.
+    private static func isSeparator(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        let asciiBefore = i == 0 || bytes[i - 1] < 0x80
+        let asciiAfter = i + 1 == bytes.count || bytes[i + 1] < 0x80
+        if asciiBefore && asciiAfter { return true }
+        var start = i
+        if !asciiBefore {
+            start -= 1
+            while start > 0, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        }
+        var end = i + 1
+        if !asciiAfter {
+            end += 1
+            while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self).contains(Character(" "))
     }
 
     static let rowColumns = "id, path, title, url, published, ingested, origin, content_hash"

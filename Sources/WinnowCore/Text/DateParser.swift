@@ -325,7 +325,7 @@ extension Date {
         var t = time_t(timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02d", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday)
+        return Self.digits(parts.tm_year + 1900, 4) + "-" + Self.digits(parts.tm_mon + 1, 2) + "-" + Self.digits(parts.tm_mday, 2)
     }
 
     /// RFC 3339 in UTC, whole seconds: `2025-01-06T00:00:00Z`.
@@ -333,6 +333,15 @@ extension Date {
         var t = time_t(timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec)
+        return Self.digits(parts.tm_year + 1900, 4) + "-" + Self.digits(parts.tm_mon + 1, 2) + "-" + Self.digits(parts.tm_mday, 2) + "T"
+            + Self.digits(parts.tm_hour, 2) + ":" + Self.digits(parts.tm_min, 2) + ":" + Self.digits(parts.tm_sec, 2) + "Z"
+    }
+
+    /// `value` zero-padded to `width` digits, as `%0*d` prints it. Several dates go into
+    /// every stored article, and `String(format:)` goes through Foundation's formatter.
+    static func digits(_ value: Int32, _ width: Int) -> String {
+        let text = String(value)
+        guard value >= 0, text.utf8.count < width else { return text }
+        return String(repeating: "0", count: width - text.utf8.count) + text
     }
 }

@@ -130,6 +130,8 @@ struct StoreBench: ParsableCommand {
         let articles = (0..<count).map { corpus.article($0, meanWords: words) }
         let batchSize = max(1, batch)
         var best: [Bool: (store: Double, index: Double)] = [:]
+        /// CPU microseconds per article on the store path, the least of the rounds.
+        var leastCPU: [Bool: Double] = [:]
         for round in 0..<rounds {
             for fts in [true, false] {
                 let dir = (folder ?? NSTemporaryDirectory()) + "/winnow-store-\(getpid())-\(round)-\(fts)"
@@ -139,6 +141,7 @@ struct StoreBench: ParsableCommand {
                 let index = try ArchiveIndex(stateDirectory: dir + "/state")
                 index.indexesText = fts
                 var start = monotonicSeconds()
+                let cpuStart = processCPUSeconds()
                 for first in stride(from: 0, to: articles.count, by: batchSize) {
                     let chunk = articles[first..<min(first + batchSize, articles.count)]
                     try index.transaction {
@@ -166,6 +169,8 @@ struct StoreBench: ParsableCommand {
                     }
                 }
                 let storeRate = Double(count) / (monotonicSeconds() - start)
+                let cpu = (processCPUSeconds() - cpuStart) / Double(count) * 1e6
+                leastCPU[fts] = min(leastCPU[fts] ?? .infinity, cpu)
                 let bare = try ArchiveIndex(stateDirectory: dir + "/state-bare")
                 bare.indexesText = fts
                 start = monotonicSeconds()
@@ -181,6 +186,8 @@ struct StoreBench: ParsableCommand {
         print(String(format: "  FTS on  %.0f articles/s", on.store))
         print(String(format: "  FTS off %.0f articles/s", off.store))
         print(String(format: "  with FTS: %.1f %% of the throughput without", on.store / off.store * 100))
+        print(String(format: "  CPU per article: FTS on %.0f µs, off %.0f µs (the wall clock waits on syncfs as well)",
+                     leastCPU[true]!, leastCPU[false]!))
         print(String(format: "index only (rows in one transaction, no files): FTS on %.0f/s, off %.0f/s (%.1f %%)",
                      on.index, off.index, on.index / off.index * 100))
     }
