@@ -151,7 +151,8 @@ public final class Ingestor {
         return { @Sendable in
             let started = DispatchTime.now().uptimeNanoseconds
             let shingler = Shingler(words: shingleWords)
-            let extracted = ParallelMap.run(Array(inputs.indices), workers: workers) { i in
+            // Larger inputs first: extraction time grows with the page.
+            let extracted = ParallelMap.run(Array(inputs.indices), workers: workers, cost: { inputs[$0].bytes.count }) { i in
                 let input = inputs[i]
                 let hash = hashes?[i] ?? input.inputHash
                 return (hash, Result { () throws(InputError) -> Prepared in

@@ -6,16 +6,26 @@ import Foundation
 /// Workers take the next index from a shared counter, so one slow input holds one worker,
 /// not a share of the batch. With one worker (or one input) it runs on the calling thread.
 public enum ParallelMap {
-    public static func run<T: Sendable, R: Sendable>(_ items: [T], workers: Int, _ body: @Sendable (T) -> R) -> [R] {
+    /// `body` of every item, in the items' order. With `cost`, the costliest items are
+    /// started first: a long one taken last would run alone at the end of the batch
+    /// while the other workers wait (the longest-first schedule).
+    public static func run<T: Sendable, R: Sendable>(_ items: [T], workers: Int, cost: ((T) -> Int)? = nil,
+                                                     _ body: @Sendable (T) -> R) -> [R] {
         let count = items.count
         let width = max(1, min(workers, count))
         if width == 1 { return items.map(body) }
+        var schedule = Array(items.indices)
+        if let cost {
+            let costs = items.map(cost)
+            schedule.sort { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
+        }
         let results = Slots<R>(count: count)
         let next = Counter()
-        DispatchQueue.concurrentPerform(iterations: width) { _ in
+        DispatchQueue.concurrentPerform(iterations: width) { [schedule] _ in
             while true {
-                let i = next.take()
-                guard i < count else { return }
+                let n = next.take()
+                guard n < count else { return }
+                let i = schedule[n]
                 results.set(i, body(items[i]))
             }
         }

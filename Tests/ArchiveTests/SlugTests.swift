@@ -81,7 +81,7 @@ extension SlugTests {
         }
     }
 
-    /// The transliterators are shared by the extraction workers: titles slugged on many
+    /// The transliterator is shared by the extraction workers: titles slugged on many
     /// threads at once come out as they do one at a time.
     @Test func transliteratesOnManyThreadsAtOnce() {
         let titles = ["Россия и КНДР", "朝鲜导弹技术", "북한 미사일", "Ελλάδα και Κύπρος", "ขีปนาวุธเกาหลีเหนือ", "الصواريخ الكورية"]

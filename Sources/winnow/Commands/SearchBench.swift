@@ -1,6 +1,9 @@
 import Archive
 import ArgumentParser
 import Foundation
+import Inbox
+import Logging
+import Pipeline
 import WinnowCore
 
 struct SearchBench: ParsableCommand {
@@ -117,6 +120,10 @@ struct StoreBench: ParsableCommand {
             more than two articles does). Then the same without files, in one transaction (the \
             index's own cost). Rounds alternate on and off in fresh folders; the best of --rounds \
             is kept for each.
+
+            With --corpus DIR, the real pipeline instead: every .html/.htm/.txt file under DIR \
+            goes into a fresh inbox and is drained as `winnow once` drains it (extraction on the \
+            workers, dedupe, files, index, moves), with and without the search text.
             """)
 
     @Option(help: "Articles per round.") var count = 2000
@@ -124,8 +131,10 @@ struct StoreBench: ParsableCommand {
     @Option(help: "Articles per batch (one transaction), as pipeline.batch_size.") var batch = 64
     @Option(help: "Rounds of each mode.") var rounds = 3
     @Option(help: "Parent folder for the temporary archives (default: the system temporary folder).") var folder: String?
+    @Option(help: "Time the whole inbox pipeline over the pages of this folder instead.") var corpus: String?
 
     func run() throws {
+        if let corpus { return try runPipeline(corpus: corpus) }
         var corpus = GeneratedCorpus()
         let articles = (0..<count).map { corpus.article($0, meanWords: words) }
         let batchSize = max(1, batch)
@@ -190,5 +199,56 @@ struct StoreBench: ParsableCommand {
                      leastCPU[true]!, leastCPU[false]!))
         print(String(format: "index only (rows in one transaction, no files): FTS on %.0f/s, off %.0f/s (%.1f %%)",
                      on.index, off.index, on.index / off.index * 100))
+    }
+}
+
+extension StoreBench {
+    /// The inbox pipeline over real pages, with and without search text: pages stored per
+    /// second and CPU per page, the best of the rounds for each.
+    func runPipeline(corpus: String) throws {
+        let pages = Self.pages(under: corpus)
+        guard !pages.isEmpty else { throw ValidationError("no .html/.htm/.txt files under \(corpus)") }
+        var logger = Logger(label: "winnow.bench")
+        logger.logLevel = .error
+        var best: [Bool: (rate: Double, cpu: Double, stored: Int)] = [:]
+        for round in 0..<rounds {
+            for fts in [true, false] {
+                let dir = (folder ?? NSTemporaryDirectory()) + "/winnow-store-pipeline-\(getpid())-\(round)-\(fts)"
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                var config = Config(archive: dir + "/archive", inbox: dir + "/inbox", state: dir + "/state")
+                config.inbox.settleMilliseconds = 0
+                try FileOps.makeDirectory(config.paths.inbox)
+                for (i, page) in pages.enumerated() {
+                    let target = config.paths.inbox + "/" + String(format: "%05d-", i) + (page as NSString).lastPathComponent
+                    if link(page, target) != 0 { try FileManager.default.copyItem(atPath: page, toPath: target) }
+                }
+                let ingestor = try Ingestor(config: config, logger: logger)
+                ingestor.index.indexesText = fts
+                let inbox = try InboxProcessor(folder: InboxFolder(root: config.paths.inbox), ingestor: ingestor, logger: logger)
+                let start = monotonicSeconds(), cpuStart = processCPUSeconds()
+                let report = try inbox.drain()
+                let seconds = monotonicSeconds() - start, cpu = processCPUSeconds() - cpuStart
+                let stored = report.results.filter { $0.status == .stored }.count
+                let previous = best[fts] ?? (0, .infinity, 0)
+                best[fts] = (max(previous.rate, Double(pages.count) / seconds), min(previous.cpu, cpu / Double(pages.count) * 1e3), stored)
+            }
+        }
+        let on = best[true]!, off = best[false]!
+        print("inbox pipeline over \(pages.count) pages of \(corpus) (\(on.stored) stored), best of \(rounds):")
+        print(String(format: "  FTS on  %.1f pages/s, %.2f ms CPU per page", on.rate, on.cpu))
+        print(String(format: "  FTS off %.1f pages/s, %.2f ms CPU per page", off.rate, off.cpu))
+        print(String(format: "  with FTS: %.1f %% of the throughput without; search text costs %.1f %% of the CPU",
+                     on.rate / off.rate * 100, (on.cpu - off.cpu) / on.cpu * 100))
+    }
+
+    /// Every .html/.htm/.txt file under `root`, sorted.
+    static func pages(under root: String) -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return [] }
+        var found: [String] = []
+        while let relative = walker.nextObject() as? String {
+            let lower = relative.lowercased()
+            if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || lower.hasSuffix(".txt") { found.append(root + "/" + relative) }
+        }
+        return found.sorted()
     }
 }
