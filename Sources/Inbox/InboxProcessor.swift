@@ -102,6 +102,18 @@ public final class InboxProcessor {
                 case .done(let result):
                     if let result { report.results.append(result) }
                 case .input(let input):
+                    // An input whose earlier attempt was interrupted runs alone, with nothing
+                    // else in flight before or beside it: if it is what kills the process, the
+                    // next kill is counted against it, not against every input of its batch.
+                    if try ArchiveUnavailable.wrap({ try ingestor.index.hasClaim(origin: input.origin, inputHash: input.inputHash) }) {
+                        try flush(batch, inFlight: &inFlight, into: &report, now: now)
+                        batch.removeAll()
+                        batchBytes = 0
+                        try settle(&inFlight, into: &report, now: now)
+                        try flush([(entry, input)], inFlight: &inFlight, into: &report, now: now)
+                        try settle(&inFlight, into: &report, now: now)
+                        continue
+                    }
                     batch.append((entry, input))
                     batchBytes += input.bytes.count
                     if batch.count >= batchSize || batchBytes >= Self.maxBatchBytes {
@@ -117,11 +129,15 @@ public final class InboxProcessor {
             }
         }
         try flush(batch, inFlight: &inFlight, into: &report, now: now)
-        if let last = inFlight {
-            inFlight = nil
-            try complete(last, into: &report, now: now)
-        }
+        try settle(&inFlight, into: &report, now: now)
         return report
+    }
+
+    /// Completes the batch in flight, if any: afterwards nothing is being extracted.
+    private func settle(_ inFlight: inout InFlight?, into report: inout DrainReport, now: () -> Date) throws {
+        guard let last = inFlight else { return }
+        inFlight = nil
+        try complete(last, into: &report, now: now)
     }
 
     /// Input bytes held in memory per batch, whatever the batch size.

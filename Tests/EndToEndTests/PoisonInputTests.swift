@@ -65,4 +65,46 @@ import WinnowTestSupport
         #expect(reason.contains("interrupted 2 times while processing"))
         #expect(!daemon.log.contains { $0.contains("event=stored") && $0.contains("origin=poison.txt") })
     }
+
+    /// The inputs that shared a batch with the one that kills the process are not punished
+    /// for it: after the first kill each runs alone, so only the poison is counted twice.
+    @Test func batchMatesOfAPoisonInputAreStoredNotQuarantined() throws {
+        let ws = TestWorkspace(settleMilliseconds: 50)
+        try FileManager.default.createDirectory(atPath: ws.inbox, withIntermediateDirectories: true)
+        // Oldest first: good-1, poison, good-2, good-3 (the inbox's order).
+        let files = [("good-1.txt", seeds[1]), ("poison.txt", seeds[0]), ("good-2.txt", seeds[2]), ("good-3.txt", seeds[3])]
+        for (n, (name, seed)) in files.enumerated() {
+            try FileManager.default.copyItem(atPath: seed, toPath: ws.inbox + "/" + name)
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: Double(n - 100))], ofItemAtPath: ws.inbox + "/" + name)
+        }
+        func start() throws -> DaemonProcess {
+            try DaemonProcess(["run", "--config", ws.configPath], environment: ["WINNOW_FAULT_HANG": "poison.txt"])
+        }
+        func kill(_ daemon: DaemonProcess, atPoisonAttempt attempt: Int) {
+            let claimed = daemon.waitForLine(timeout: 15) {
+                $0.contains("event=inbox.claimed") && $0.contains("file=poison.txt") && $0.contains("attempt=\(attempt)")
+            }
+            #expect(claimed != nil, "attempt \(attempt): \(daemon.log)")
+            daemon.signal(SIGKILL)
+            #expect(daemon.waitForExit() != nil)
+        }
+        // First start: the four share a batch, and the poison's hang is killed.
+        kill(try start(), atPoisonAttempt: 1)
+        // Second: each runs alone; good-1, before the poison, is stored.
+        let second = try start()
+        #expect(second.waitForLine(timeout: 15) { $0.contains("event=stored") && $0.contains("origin=good-1.txt") } != nil, "\(second.log)")
+        kill(second, atPoisonAttempt: 2)
+        // Third: the poison is quarantined, the two after it are stored.
+        let third = try start()
+        #expect(third.waitForLine(timeout: 15) {
+            $0.contains("event=failed") && $0.contains("origin=poison.txt") && $0.contains("interrupted 2 times while processing")
+        } != nil, "\(third.log)")
+        for name in ["good-2.txt", "good-3.txt"] {
+            #expect(third.waitForLine(timeout: 15) { $0.contains("event=stored") && $0.contains("origin=\(name)") } != nil, "\(name): \(third.log)")
+        }
+        third.signal(SIGTERM)
+        #expect(third.waitForExit() == 0)
+        let failed = try FileManager.default.contentsOfDirectory(atPath: ws.inbox + "/failed")
+        #expect(failed.sorted() == ["poison.txt", "poison.txt.error.txt"], "\(failed)")
+    }
 }

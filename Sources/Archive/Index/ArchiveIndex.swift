@@ -375,14 +375,22 @@ public final class ArchiveIndex {
     /// fresh input, N when N - 1 earlier attempts were interrupted (a crash or kill left
     /// their claim). Committed before it returns, so a kill during the work is counted.
     public func claimAttempt(origin: String, inputHash: String) throws -> Int {
-        try db.prepare("""
+        try db.cached("""
             INSERT INTO claims(origin, input_hash, claimed, attempts) VALUES(?,?,?,1)
             ON CONFLICT(origin, input_hash) DO UPDATE SET attempts = claims.attempts + 1, claimed = excluded.claimed
             """).run([.text(origin), .text(inputHash), .text(Date().rfc3339)])
         var attempts = 1
-        try db.prepare("SELECT attempts FROM claims WHERE origin = ? AND input_hash = ?")
+        try db.cached("SELECT attempts FROM claims WHERE origin = ? AND input_hash = ?")
             .query([.text(origin), .text(inputHash)]) { attempts = $0.int(0) ?? 1 }
         return attempts
+    }
+
+    /// True when an earlier attempt on this input left its claim: it was interrupted (or
+    /// its batch was), and it may be what killed the process.
+    public func hasClaim(origin: String, inputHash: String) throws -> Bool {
+        var found = false
+        try db.cached("SELECT 1 FROM claims WHERE origin = ? AND input_hash = ?").query([.text(origin), .text(inputHash)]) { _ in found = true }
+        return found
     }
 
     /// Indexes made before attempts were counted get the column (CREATE TABLE IF NOT
@@ -397,7 +405,7 @@ public final class ArchiveIndex {
     }
 
     public func releaseClaim(origin: String, inputHash: String) throws {
-        try db.prepare("DELETE FROM claims WHERE origin = ? AND input_hash = ?").run([.text(origin), .text(inputHash)])
+        try db.cached("DELETE FROM claims WHERE origin = ? AND input_hash = ?").run([.text(origin), .text(inputHash)])
     }
 
     // MARK: Counts
