@@ -9,13 +9,10 @@ import WinnowCore
 /// `winnow similar` use it without being the writer.
 public struct ArticleBuilder: Sendable {
     public var maxFileBytes: Int
-    /// Extraction's time budget (`inbox.max_seconds`); nil: none.
-    public var maxSeconds: Int?
     public var clock: @Sendable () -> Date
 
-    public init(maxFileBytes: Int, maxSeconds: Int? = nil, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(maxFileBytes: Int, clock: @escaping @Sendable () -> Date = { Date() }) {
         self.maxFileBytes = maxFileBytes
-        self.maxSeconds = maxSeconds
         self.clock = clock
     }
 
@@ -27,19 +24,19 @@ public struct ArticleBuilder: Sendable {
     /// The extracted document; a feed entry's own content stands in when the page yields none.
     public func extract(_ input: IngestInput) throws(InputError) -> ExtractedDocument {
         do {
-            let maxBytes = maxFileBytes
-            guard let maxSeconds else {
-                return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset, maxBytes: maxBytes)
-            }
-            // Under a time budget: a pathological input fails instead of holding the queue.
-            return try BoundedExtraction.run(seconds: maxSeconds) { () throws(InputError) in
-                FaultInjection.hangIfArmed(origin: input.origin)
-                return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset, maxBytes: maxBytes)
-            }
+            FaultInjection.hangIfArmed(origin: input.origin)
+            return try Extractor.extract(input.bytes, kind: input.kind, url: input.url, charset: input.charset, maxBytes: maxFileBytes)
         } catch {
             if let fallback = input.fallback, !fallback.paragraphs.isEmpty { return fallback }
             throw error
         }
+    }
+
+    /// What stands in for an extraction abandoned past its time budget (`inbox.max_seconds`):
+    /// a feed entry's own content, or the error naming the budget.
+    public func overrun(_ input: IngestInput, seconds: Int) throws(InputError) -> ExtractedDocument {
+        if let fallback = input.fallback, !fallback.paragraphs.isEmpty { return fallback }
+        throw InputError("processing took longer than \(seconds) s (inbox.max_seconds); abandoned")
     }
 
     /// `inputHash` is the input's (passed in: hashing a large input twice is not free).

@@ -134,7 +134,8 @@ public final class Ingestor {
     /// index, so it may run on another thread while an earlier batch is committed here
     /// (the inbox overlaps the two). The settings are read on the calling thread.
     public func prepare(_ inputs: [IngestInput]) -> PreparedBatch {
-        Self.preparation(inputs, builder: builder, shingleWords: config.dedupe.shingleWords, workers: config.pipeline.workers)()
+        Self.preparation(inputs, builder: builder, shingleWords: config.dedupe.shingleWords, workers: config.pipeline.workers,
+                         maxSeconds: config.inbox.maxSeconds)()
     }
 
     /// `prepare` as a closure that touches no state of the ingestor: made on the ingestor's
@@ -142,24 +143,31 @@ public final class Ingestor {
     /// `hashes`, when given, are the inputs' `inputHash`es (the caller's, to save hashing twice).
     public func preparation(_ inputs: [IngestInput], hashes: [String]? = nil) -> @Sendable () -> PreparedBatch {
         Self.preparation(inputs, hashes: hashes, builder: builder, shingleWords: config.dedupe.shingleWords,
-                         workers: config.pipeline.workers)
+                         workers: config.pipeline.workers, maxSeconds: config.inbox.maxSeconds)
     }
 
     private static func preparation(_ inputs: [IngestInput], hashes: [String]? = nil, builder: ArticleBuilder, shingleWords: Int,
-                                    workers: Int) -> @Sendable () -> PreparedBatch {
+                                    workers: Int, maxSeconds: Int) -> @Sendable () -> PreparedBatch {
         precondition(hashes == nil || hashes!.count == inputs.count)
         return { @Sendable in
             let started = DispatchTime.now().uptimeNanoseconds
             let shingler = Shingler(words: shingleWords)
-            // Larger inputs first: extraction time grows with the page.
-            let extracted = ParallelMap.run(Array(inputs.indices), workers: workers, cost: { inputs[$0].bytes.count }) { i in
+            @Sendable func prepared(_ i: Int, _ document: (IngestInput) throws(InputError) -> ExtractedDocument) -> (String, Result<Prepared, InputError>) {
                 let input = inputs[i]
                 let hash = hashes?[i] ?? input.inputHash
                 return (hash, Result { () throws(InputError) -> Prepared in
-                    let article = builder.makeArticle(try builder.extract(input), input: input, inputHash: hash)
+                    let article = builder.makeArticle(try document(input), input: input, inputHash: hash)
                     return Prepared(article: article, fingerprint: NearDuplicateDetector.fingerprint(ArchiveDedupe.text(article), shingler: shingler),
                                     slug: Slug.make(article.title, fallback: article.id))
                 })
+            }
+            // Larger inputs first: extraction time grows with the page. Past `maxSeconds` an
+            // input is given up (a feed entry's own content stands in when it has some).
+            let extracted = ParallelMap.run(
+                Array(inputs.indices), workers: workers, cost: { inputs[$0].bytes.count }, budget: maxSeconds,
+                overrun: { i in prepared(i) { input throws(InputError) in try builder.overrun(input, seconds: maxSeconds) } }
+            ) { i in
+                prepared(i) { input throws(InputError) in try builder.extract(input) }
             }
             return PreparedBatch(inputs: inputs, extracted: extracted, started: started)
         }
@@ -384,6 +392,6 @@ public final class Ingestor {
     }
 
     var builder: ArticleBuilder {
-        ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, maxSeconds: config.inbox.maxSeconds, clock: clock)
+        ArticleBuilder(maxFileBytes: config.inbox.maxFileBytes, clock: clock)
     }
 }

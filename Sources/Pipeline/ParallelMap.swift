@@ -14,11 +14,7 @@ public enum ParallelMap {
         let count = items.count
         let width = max(1, min(workers, count))
         if width == 1 { return items.map(body) }
-        var schedule = Array(items.indices)
-        if let cost {
-            let costs = items.map(cost)
-            schedule.sort { costs[$0] != costs[$1] ? costs[$0] > costs[$1] : $0 < $1 }
-        }
+        let schedule = schedule(items, cost: cost)
         let results = Slots<R>(count: count)
         let next = Counter()
         DispatchQueue.concurrentPerform(iterations: width) { [schedule] _ in

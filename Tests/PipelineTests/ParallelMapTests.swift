@@ -29,4 +29,20 @@ import Testing
         }
         #expect(results == Array(0..<50) && started.withLock { $0 } == Array(0..<50))
     }
+
+    /// An item past its budget gets the overrun result while the others are finished by the
+    /// remaining and replacement threads; the run does not wait for the runaway.
+    @Test func itemPastItsBudgetIsGivenUp() {
+        let release = DispatchSemaphore(value: 0)
+        let started = DispatchTime.now()
+        let results = ParallelMap.run(Array(0..<20), workers: 2, budget: 1, overrun: { -$0 }) { item in
+            if item == 3 { release.wait() }  // hangs until the test lets it go
+            return item
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        #expect(results == (0..<20).map { $0 == 3 ? -3 : $0 })
+        #expect(seconds >= 1 && seconds < 10)
+        #expect(ParallelMap.runaway >= 1)
+        release.signal()
+    }
 }
