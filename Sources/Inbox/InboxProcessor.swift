@@ -75,7 +75,7 @@ public final class InboxProcessor {
         let present = Set(entries.map(\.rawPath))
         reportedStuck = reportedStuck.filter { present.contains($0.key) }
         setAside = setAside.filter { present.contains($0.key) }
-        var batch: [(entry: InboxFolder.Entry, input: IngestInput)] = []
+        var batch: [Item] = []
         var batchBytes = 0
         let batchSize = max(1, ingestor.config.pipeline.batchSize)
         // The batch being extracted on the workers while this thread commits the one before
@@ -102,19 +102,20 @@ public final class InboxProcessor {
                 case .done(let result):
                     if let result { report.results.append(result) }
                 case .input(let input):
+                    let hash = input.inputHash  // hashed once: the claim check, the claim and the pipeline share it
                     // An input whose earlier attempt was interrupted runs alone, with nothing
                     // else in flight before or beside it: if it is what kills the process, the
                     // next kill is counted against it, not against every input of its batch.
-                    if try ArchiveUnavailable.wrap({ try ingestor.index.hasClaim(origin: input.origin, inputHash: input.inputHash) }) {
+                    if try ArchiveUnavailable.wrap({ try ingestor.index.hasClaim(origin: input.origin, inputHash: hash) }) {
                         try flush(batch, inFlight: &inFlight, into: &report, now: now)
                         batch.removeAll()
                         batchBytes = 0
                         try settle(&inFlight, into: &report, now: now)
-                        try flush([(entry, input)], inFlight: &inFlight, into: &report, now: now)
+                        try flush([(entry, input, hash)], inFlight: &inFlight, into: &report, now: now)
                         try settle(&inFlight, into: &report, now: now)
                         continue
                     }
-                    batch.append((entry, input))
+                    batch.append((entry, input, hash))
                     batchBytes += input.bytes.count
                     if batch.count >= batchSize || batchBytes >= Self.maxBatchBytes {
                         try flush(batch, inFlight: &inFlight, into: &report, now: now)
@@ -139,6 +140,9 @@ public final class InboxProcessor {
         inFlight = nil
         try complete(last, into: &report, now: now)
     }
+
+    /// An inbox file read for the pipeline, with its input hash.
+    typealias Item = (entry: InboxFolder.Entry, input: IngestInput, hash: String)
 
     /// Input bytes held in memory per batch, whatever the batch size.
     static let maxBatchBytes = 64 << 20
@@ -186,7 +190,7 @@ public final class InboxProcessor {
     /// A batch claimed and handed to the workers: extracted there while this thread commits
     /// the batch before it.
     struct InFlight {
-        var batch: [(entry: InboxFolder.Entry, input: IngestInput)]
+        var batch: [Item]
         var hashes: [String]
         /// Results known without the pipeline (inputs resumed after an interruption).
         var results: [IngestResult?]
@@ -203,7 +207,7 @@ public final class InboxProcessor {
     /// one batch after another, in input order, so the archive is the same as without the
     /// overlap. Claims are committed before a batch's extraction starts, and only while no
     /// other extraction runs, so a kill during extraction is counted for that batch only.
-    private func flush(_ batch: [(entry: InboxFolder.Entry, input: IngestInput)], inFlight: inout InFlight?,
+    private func flush(_ batch: [Item], inFlight: inout InFlight?,
                        into report: inout DrainReport, now: () -> Date) throws {
         guard !batch.isEmpty else { return }
         let previous = inFlight
@@ -230,9 +234,9 @@ public final class InboxProcessor {
     /// Claims a batch, committed together before the work starts (so a kill during it is
     /// counted next time), settles the inputs already decided or interrupted too often, and
     /// starts the rest's extraction on the workers.
-    private func begin(_ batch: [(entry: InboxFolder.Entry, input: IngestInput)], into report: inout DrainReport,
+    private func begin(_ batch: [Item], into report: inout DrainReport,
                        now: () -> Date) throws -> InFlight {
-        let hashes = batch.map { $0.input.inputHash }
+        let hashes = batch.map(\.hash)
         let attempts = try ArchiveUnavailable.wrap {
             try ingestor.index.transaction {
                 try zip(batch, hashes).map { try ingestor.index.claimAttempt(origin: $0.0.input.origin, inputHash: $0.1) }

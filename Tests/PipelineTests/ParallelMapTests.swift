@@ -9,7 +9,7 @@ import Testing
     @Test func costliestFirstResultsInOrder() {
         let items = [1, 5, 3, 9, 2, 7, 4]
         let started = Mutex<[Int]>([])
-        let results = ParallelMap.run(items, workers: 2, cost: { $0 }) { item in
+        let results = ParallelMap.run(items, workers: 2, cost: { $0 }, budget: 60, overrun: { _ in -1 }) { item in
             started.withLock { $0.append(item) }
             return item * 10
         }
@@ -23,7 +23,7 @@ import Testing
 
     @Test func withoutCostTakesItemsInOrder() {
         let started = Mutex<[Int]>([])
-        let results = ParallelMap.run(Array(0..<50), workers: 1) { item in
+        let results = ParallelMap.run(Array(0..<50), workers: 1, budget: 60, overrun: { _ in -1 }) { item in
             started.withLock { $0.append(item) }
             return item
         }
